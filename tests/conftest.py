@@ -1,0 +1,110 @@
+"""Fixtures: one app per test session, a clean database for every test.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+The schema is built once; after each test every table is emptied, so tests are isolated
+without paying for a new schema each time.
+"""
+
+import contextvars
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from config import TestConfig
+from tests.factories import PASSWORD
+from tracker import create_app
+from tracker.extensions import db
+
+
+def make_config(base_uri, **overrides):
+    return type("SuiteConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": base_uri, **overrides})
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory):
+    uri = TestConfig.SQLALCHEMY_DATABASE_URI
+    if uri.startswith("sqlite"):
+        uri = f"sqlite:///{tmp_path_factory.mktemp('db') / 'meridian-test.db'}"
+    return uri
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request outside the test's app context, as a real server would.
+
+    Otherwise the request would reuse the test's app context: one database session and
+    one `g` shared by the test and every request, hiding caching and session bugs.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def build_app(config):
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
+
+
+@pytest.fixture(scope="session")
+def app(database_uri):
+    app = build_app(make_config(database_uri))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def make_app(database_uri):
+    """Build another app on the same database with some settings changed."""
+
+    def build(**overrides):
+        return build_app(make_config(database_uri, **overrides))
+
+    return build
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+        empty_all_tables()
+
+
+def empty_all_tables():
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the real login form; returns the response."""
+
+    def sign_in(user_or_email, password=PASSWORD, follow=False):
+        email = getattr(user_or_email, "email", user_or_email)
+        return client.post("/login", data={"email": email, "password": password},
+                           follow_redirects=follow)
+
+    return sign_in
+
+
+def is_postgres():
+    return db.engine.dialect.name == "postgresql"

@@ -1,0 +1,98 @@
+"""Who may reach what: the login requirement, role guards and patient scoping.
+
+Every query for patient-scoped rows goes through `scoped()` or `get_scoped_or_404()`, so
+a patient can only ever load their own rows. Staff (practitioners and admins) see every
+patient of the clinic: a small clinic shares its patients, covers for colleagues and
+bills for all of them. Clinical writing is narrower and is checked where it happens.
+"""
+
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import abort, has_request_context
+from flask_login import AnonymousUserMixin, current_user
+
+from tracker.extensions import db
+
+
+def public(view):
+    """Mark a view as reachable without logging in (the default is login required)."""
+    view.is_public = True
+    return view
+
+
+def roles_required(*roles):
+    """Allow only these roles; anonymous users get the login page.
+
+    A patient gets 404 (staff pages do not exist for them, and nothing reveals whether an
+    id is real); staff of the wrong role get 403.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(404 if current_user.is_patient else 403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles
+        return wrapped
+
+    return decorator
+
+
+def staff_required(view):
+    return roles_required("admin", "practitioner")(view)
+
+
+class AnonymousUser(AnonymousUserMixin):
+    role = None
+    is_patient = is_staff = is_practitioner = is_admin = False
+    patient = None
+
+
+NO_PATIENT = -1  # matches no row: what an anonymous request or an unlinked patient sees
+
+
+def own_patient_id():
+    """The patient id the current user is confined to, or None when unrestricted.
+
+    Staff are unrestricted, and so are the CLI and scheduled jobs, which run outside any
+    request. Within a request, anyone who is not staff is confined to their own patient.
+    """
+    if not has_request_context():
+        return None
+    if current_user.is_staff:
+        return None
+    if current_user.is_patient and current_user.patient is not None:
+        return current_user.patient.id
+    return NO_PATIENT
+
+
+def scoped(statement, patient_id_column):
+    """Restrict a SELECT to the rows the current user may see."""
+    patient_id = own_patient_id()
+    if patient_id is not None:
+        statement = statement.where(patient_id_column == patient_id)
+    return statement
+
+
+def get_scoped_or_404(model, record_id, *options):
+    """Load one patient-scoped record, or 404 when it is absent or not the user's.
+
+    `model` is `Patient` itself or any model with a `patient_id` column.
+    """
+    from tracker.patients.models import Patient
+
+    column = model.id if model is Patient else model.patient_id
+    try:
+        record_id = int(record_id)
+    except (TypeError, ValueError):
+        abort(404)
+    statement = scoped(sa.select(model).where(model.id == record_id), column)
+    if options:
+        statement = statement.options(*options)
+    record = db.session.scalar(statement)
+    if record is None:
+        abort(404)
+    return record

@@ -1,0 +1,1 @@
+"""Clinic-wide settings: thresholds, hours and identifiers an admin can change."""

@@ -1,0 +1,1 @@
+"""Patient records: identity, contact, safety flags, consent and reminder preferences."""

@@ -1,0 +1,87 @@
+"""Request-wide protections: login by default, session lifetimes and response headers."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import current_app, request, session
+from flask_login import current_user, logout_user
+
+from tracker.extensions import db, login_manager
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    """Load the user a cookie names, unless its session version is out of date."""
+    from tracker.auth.models import User
+
+    try:
+        user_id, version = (int(part) for part in user_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session.scalar(sa.select(User).where(User.id == user_id))
+    if user is None or user.session_version != version:
+        return None
+    return user
+
+
+def init_app(app):
+    from tracker.auth.access import AnonymousUser
+
+    login_manager.anonymous_user = AnonymousUser
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    app.before_request(require_login)
+    app.after_request(set_security_headers)
+
+
+def require_login():
+    view = current_app.view_functions.get(request.endpoint)
+    if view is None or getattr(view, "is_public", False) or request.endpoint == "static":
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if _login_expired():
+        logout_user()
+        session.clear()
+        return login_manager.unauthorized()
+    return None
+
+
+def _login_expired():
+    login_at = session.get("login_at")
+    if login_at is None:
+        return True
+    age = datetime.now(UTC).timestamp() - float(login_at)
+    return age > current_app.config["SESSION_ABSOLUTE_LIFETIME"]
+
+
+def set_security_headers(response):
+    if not current_app.config["SEND_SECURITY_HEADERS"]:
+        return response
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config["HSTS"]:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint != "static":
+        # Pages carry health data: never keep them in a shared or back-button cache.
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
+    return response
