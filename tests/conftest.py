@@ -15,6 +15,7 @@ from config import TestConfig
 from tests.factories import PASSWORD
 from tracker import create_app
 from tracker.extensions import db
+from tracker.reference import seed_reference_data
 
 
 def make_config(base_uri, **overrides):
@@ -52,6 +53,8 @@ def app(database_uri):
     with app.app_context():
         db.drop_all()
         db.create_all()
+        with db.engine.begin() as connection:
+            seed_reference_data(connection)
     return app
 
 
@@ -82,6 +85,7 @@ def empty_all_tables():
         else:
             for table in reversed(tables):
                 connection.execute(table.delete())
+        seed_reference_data(connection)
 
 
 @pytest.fixture

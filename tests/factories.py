@@ -3,11 +3,12 @@
 Each factory commits, so what it makes is visible to requests from the test client.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 from tracker.auth.models import Role
 from tracker.auth.services import create_user
+from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.patients.models import Patient
 
@@ -41,3 +42,72 @@ def make_patient_user(patient=None, **overrides):
     """A patient record with a portal login; returns the user (its `.patient` is the record)."""
     patient = patient or make_patient()
     return make_user(Role.PATIENT, patient=patient, email=patient.email, **overrides)
+
+
+def make_course(patient=None, practitioner=None, **overrides):
+    from tracker.treatments.models import Course
+
+    patient = patient or make_patient(consent_signed_at=utcnow(), consent_version="2026-01")
+    practitioner = practitioner or make_user(Role.PRACTITIONER)
+    values = {
+        "patient_id": patient.id, "practitioner_id": practitioner.id,
+        "diagnosis_code": "M54.50", "diagnosis_label": "Low back pain, unspecified",
+        "region": "lumbar", "planned_sessions": 8, "frequency": "2x3,1",
+        "start_on": date(2026, 3, 2), "baseline_pain": 7, "status": "active",
+    } | overrides
+    course = Course(**values)
+    db.session.add(course)
+    db.session.commit()
+    return course
+
+
+def make_appointment(course=None, *, starts_at=None, **overrides):
+    from tracker.treatments.models import Appointment
+
+    course = course if course is not None else make_course()
+    values = {
+        "patient_id": course.patient_id, "practitioner_id": course.practitioner_id,
+        "course_id": course.id, "duration_minutes": 45,
+        "starts_at": starts_at or datetime(2026, 3, 2, 14, 0, tzinfo=UTC),
+    } | overrides
+    appointment = Appointment(**values)
+    db.session.add(appointment)
+    db.session.commit()
+    return appointment
+
+
+def make_visit(appointment=None, *, signed=True, **overrides):
+    """A visit record; signed by default, numbered after the course's earlier visits."""
+    from tracker.treatments.models import Visit
+
+    appointment = appointment or make_appointment()
+    course = appointment.course
+    values = {
+        "appointment_id": appointment.id, "patient_id": appointment.patient_id,
+        "practitioner_id": appointment.practitioner_id, "course_id": appointment.course_id,
+        "pain_before": 6, "pain_after": 4, "techniques": ["manual"], "needles_in": 10,
+        "needles_out": 10, "retention_minutes": 20, "face_to_face_minutes": 15,
+    } | overrides
+    if signed:
+        values.setdefault("signed_at", appointment.starts_at + timedelta(hours=1))
+        values.setdefault("signed_by_id", appointment.practitioner_id)
+        if course is not None:
+            values.setdefault("session_number", len([v for v in course.visits
+                                                     if v.session_number]) + 1)
+        appointment.status = "completed"
+    visit = Visit(**values)
+    db.session.add(visit)
+    db.session.commit()
+    return visit
+
+
+def make_checkin(course, *, pain=4, recorded_at=None, **overrides):
+    from tracker.treatments.models import PainCheckin
+
+    values = {"patient_id": course.patient_id, "course_id": course.id, "pain": pain,
+              "source": "portal",
+              "recorded_at": recorded_at or datetime(2026, 3, 5, 18, 0, tzinfo=UTC)} | overrides
+    checkin = PainCheckin(**values)
+    db.session.add(checkin)
+    db.session.commit()
+    return checkin

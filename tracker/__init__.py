@@ -46,13 +46,18 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.billing.views import bp as billing_bp
     from tracker.clinic.views import bp as clinic_bp
     from tracker.patients.views import bp as patients_bp
+    from tracker.portal.views import bp as portal_bp
+    from tracker.reminders.views import bp as reminders_bp
+    from tracker.treatments.views import bp as treatments_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(clinic_bp)
-    app.register_blueprint(patients_bp)
+    for blueprint in (auth_bp, clinic_bp, patients_bp, treatments_bp, portal_bp, reminders_bp,
+                      billing_bp, audit_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_request_hooks(app):

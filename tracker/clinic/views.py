@@ -15,10 +15,8 @@ def settings():
     form = FlaskForm()  # the CSRF token; the fields come from the setting specs
     errors = {}
     if request.method == "POST" and form.validate_on_submit():
-        submitted = {key: request.form.get(key, "") for key in SPECS}
-        for key, spec in SPECS.items():
-            if spec.kind is bool:
-                submitted[key] = key in request.form
+        submitted = {key: request.form[key] for key in SPECS if key in request.form}
+        submitted |= {key: key in request.form for key, spec in SPECS.items() if spec.kind is bool}
         errors = update_settings(submitted)
         if not errors:
             db.session.commit()

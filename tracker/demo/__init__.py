@@ -13,10 +13,12 @@ demo_cli = AppGroup("demo", help="Load demonstration data.")
               help="1 is the ordinary demo clinic.")
 def load_command(scale):
     """Create the demo clinic. Running it again changes nothing."""
-    from tracker.demo import people
+    from tracker.demo import billing, clinical, people, reminders
 
-    created = people.load()
-    db.session.commit()
+    created = False
+    for step in (people, clinical, reminders, billing):
+        created = step.load() or created  # each step creates only what is missing
+        db.session.commit()
     if created:
         click.echo("Demo clinic loaded.")
     else:

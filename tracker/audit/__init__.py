@@ -1,0 +1,1 @@
+"""Who saw or changed what: an append-only, hash-chained audit trail."""

@@ -1,0 +1,1 @@
+"""Fees, charges, payments, packages, insurance and the totals a clinic reconciles."""

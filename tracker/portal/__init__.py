@@ -1,0 +1,1 @@
+"""What a patient sees: their courses, progress, appointments, balance and check-ins."""

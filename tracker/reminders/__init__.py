@@ -1,0 +1,1 @@
+"""Reminder emails: the outbox, the scheduler jobs that fill and send it, check-in links."""

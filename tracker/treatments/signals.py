@@ -1,0 +1,21 @@
+"""What the clinical core announces. Billing and reminders subscribe; handlers run
+synchronously inside the caller's transaction, so a rollback undoes their work too."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: sender: the Appointment just booked
+appointment_booked = _signals.signal("appointment-booked")
+#: sender: the Appointment; keyword `previous_starts_at`
+appointment_rescheduled = _signals.signal("appointment-rescheduled")
+#: sender: the Appointment just cancelled
+appointment_cancelled = _signals.signal("appointment-cancelled")
+#: sender: the Appointment the patient did not attend
+appointment_no_show = _signals.signal("appointment-no-show")
+#: sender: the Visit just signed (its appointment is completed, its course advanced)
+visit_signed = _signals.signal("visit-signed")
+#: sender: the Course; keyword `previous_status`
+course_status_changed = _signals.signal("course-status-changed")
+#: sender: the PainCheckin just recorded (portal or email link)
+checkin_recorded = _signals.signal("checkin-recorded")
