@@ -19,3 +19,16 @@ visit_signed = _signals.signal("visit-signed")
 course_status_changed = _signals.signal("course-status-changed")
 #: sender: the PainCheckin just recorded (portal or email link)
 checkin_recorded = _signals.signal("checkin-recorded")
+
+# Questions the clinical core asks before acting; receivers return lists of strings.
+#: sender: the Patient; keywords `course` (or None), `starts_at` (list of UTC datetimes).
+#: Each receiver returns a list of warnings to show before the booking is confirmed.
+booking_warnings = _signals.signal("booking-warnings")
+#: sender: the Patient; keywords `planned_sessions`, `practitioner`, `course` (or None).
+#: Each receiver returns a list of lines for the planning page, e.g. a cost forecast.
+course_planning_notes = _signals.signal("course-planning-notes")
+
+
+def collect(signal, sender, **kwargs):
+    """Every receiver's answers to `signal`, flattened into one list."""
+    return [item for _, answers in signal.send(sender, **kwargs) for item in (answers or [])]
