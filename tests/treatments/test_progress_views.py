@@ -139,6 +139,9 @@ def test_patient_overview_page(client, login, owned_course):
     assert "data-overview-chart-url" in page
     assert page.count("data-course-chart-url") == 2
     assert page.count("chart.umd.min.js") == 1
+    client.post("/logout")
+    login(owned_course.patient.user)
+    assert client.get(f"/patients/{owned_course.patient_id}/progress").status_code == 404
 
 
 def test_course_partial_renders_with_or_without_precomputed_progress(app):
@@ -183,3 +186,16 @@ def test_query_budget_is_the_same_for_6_or_60_scores(client, login, path):
         client.post("/logout")
     assert counts[0] == counts[1], counts
     assert counts[0] <= 12, counts
+
+
+def test_an_expired_login_gets_401_json_on_the_api_and_the_login_page_elsewhere(make_app,
+                                                                                owned_course):
+    client = make_app(SESSION_ABSOLUTE_LIFETIME=-1).test_client()
+    client.post("/login", data={"email": owned_course.patient.user.email,
+                                "password": "correct horse battery staple"})
+    response = client.get(f"/api/courses/{owned_course.id}/progress")
+    assert response.status_code == 401 and response.json["error"] == "Not signed in"
+    client.post("/login", data={"email": owned_course.patient.user.email,
+                                "password": "correct horse battery staple"})
+    page = client.get(f"/courses/{owned_course.id}/report")
+    assert page.status_code == 302 and "/login" in page.headers["Location"]

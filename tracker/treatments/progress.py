@@ -6,6 +6,7 @@ the printable report. It issues the same few queries however many scores a cours
 check-ins, and the course's appointments, each loaded for all courses at once.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -169,12 +170,20 @@ def load_progress(courses, thresholds=None):
         sa.select(Appointment)
         .where(Appointment.course_id.in_(ids), Appointment.status.in_(SESSION_STATUSES))
         .order_by(Appointment.starts_at, Appointment.id)).all()
-    return [build_progress(course,
-                           [visit for visit in visits if visit.course_id == course.id],
-                           [checkin for checkin in checkins if checkin.course_id == course.id],
-                           [item for item in appointments if item.course_id == course.id],
-                           thresholds)
+    by_course = {name: _group_by_course(rows)
+                 for name, rows in (("visits", visits), ("checkins", checkins),
+                                    ("appointments", appointments))}
+    return [build_progress(course, by_course["visits"][course.id],
+                           by_course["checkins"][course.id],
+                           by_course["appointments"][course.id], thresholds)
             for course in courses]
+
+
+def _group_by_course(rows):
+    groups = defaultdict(list)
+    for row in rows:
+        groups[row.course_id].append(row)
+    return groups
 
 
 def build_progress(course, visits, checkins, appointments, thresholds):
