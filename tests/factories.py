@@ -111,3 +111,19 @@ def make_checkin(course, *, pain=4, recorded_at=None, **overrides):
     db.session.add(checkin)
     db.session.commit()
     return checkin
+
+
+def make_scored_course(pains_before, *, pains_after=None, first_at=None, every=timedelta(days=3),
+                       **course_overrides):
+    """A course with one signed visit per score in `pains_before`, `every` apart.
+
+    `pains_after` defaults to one point below each score before.
+    """
+    course = make_course(**course_overrides)
+    first_at = first_at or datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+    pains_after = pains_after or [max(pain - 1, 0) for pain in pains_before]
+    for index, (before, after) in enumerate(zip(pains_before, pains_after, strict=True)):
+        appointment = make_appointment(course, starts_at=first_at + index * every)
+        make_visit(appointment, pain_before=before, pain_after=after)
+    db.session.refresh(course)
+    return course

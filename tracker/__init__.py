@@ -53,10 +53,11 @@ def register_blueprints(app):
     from tracker.patients.views import bp as patients_bp
     from tracker.portal.views import bp as portal_bp
     from tracker.reminders.views import bp as reminders_bp
+    from tracker.treatments.progress_views import bp as progress_bp
     from tracker.treatments.views import bp as treatments_bp
 
     for blueprint in (auth_bp, clinic_bp, patients_bp, treatments_bp, portal_bp, reminders_bp,
-                      billing_bp, audit_bp):
+                      billing_bp, audit_bp, progress_bp):
         app.register_blueprint(blueprint)
 
 

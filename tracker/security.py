@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import current_app, request, session
+from flask import current_app, jsonify, request, session
 from flask_login import current_user, logout_user
 
 from tracker.extensions import db, login_manager
@@ -53,12 +53,19 @@ def require_login():
     if view is None or getattr(view, "is_public", False) or request.endpoint == "static":
         return None
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        return _unauthorized()
     if _login_expired():
         logout_user()
         session.clear()
-        return login_manager.unauthorized()
+        return _unauthorized()
     return None
+
+
+def _unauthorized():
+    """The login page for pages; a JSON 401 for /api/ (a script cannot follow a redirect)."""
+    if request.path.startswith("/api/"):
+        return jsonify(error="Not signed in", message="Sign in to see this."), 401
+    return login_manager.unauthorized()
 
 
 def _login_expired():

@@ -105,3 +105,56 @@ def test_peg():
 def test_odi(answers, score, band):
     assert outcomes.odi_score(answers) == score
     assert outcomes.odi_band(score) == band
+
+
+@pytest.mark.parametrize("baseline,expected", [
+    (7, 5),    # 2 points (28.6 %) is the first responder score
+    (10, 8),   # 2 points
+    (3, 2),    # 1 point is 33 %
+    (1, 0),    # only 0 is lower
+    (0, None),  # nothing is lower than 0
+])
+def test_responder_pain_is_the_top_of_the_responder_band(baseline, expected):
+    assert outcomes.responder_pain(baseline) == expected
+
+
+def test_responder_pain_follows_the_thresholds():
+    assert outcomes.responder_pain(10, Thresholds(responder_percent=40, responder_points=5)) == 6
+
+
+def test_missing_scores_are_ignored():
+    timeline = [*scores(7, 6), Score(at=START + timedelta(days=9), pain=None, kind="before")]
+    assert outcomes.latest_pain(timeline) == 6
+    assert outcomes.trend([*scores(7, 6), *scores(None, kind="checkin")]) is None
+    assert outcomes.decision(7, scores(None, None), 2) == outcomes.NOT_YET
+
+
+def test_a_single_score():
+    single = scores(4)
+    assert outcomes.latest_pain(single) == 4
+    assert outcomes.trend(single) is None
+    assert outcomes.decision(7, single, 1) == outcomes.IMPROVING   # 3 points down already
+    assert outcomes.decision(4, single, 1) == outcomes.NOT_YET
+
+
+def test_zero_baseline():
+    assert outcomes.change(0, 0).percent is None
+    assert outcomes.is_responder(0, 0) is False
+    assert outcomes.decision(0, scores(2, 3, 4), 3) == outcomes.REVIEW_DUE  # rising
+    assert outcomes.decision(0, scores(0), 6) == outcomes.REVIEW_DUE       # no drop possible
+
+
+def test_checkins_and_discharge_track_progress_but_not_pain_after_needling():
+    timeline = [Score(at=START, pain=6, kind="before", session=1),
+                Score(at=START + timedelta(hours=1), pain=2, kind="after", session=1),
+                Score(at=START + timedelta(days=2), pain=5, kind="checkin", source="email"),
+                Score(at=START + timedelta(days=9), pain=3, kind="discharge",
+                      source="discharge")]
+    assert [score.pain for score in outcomes.progress_scores(timeline)] == [6, 5, 3]
+    assert outcomes.trend(timeline) == "falling"
+
+
+def test_rising_window_setting():
+    assert outcomes.decision(7, scores(4, 5), 2) == outcomes.IMPROVING
+    assert outcomes.decision(7, scores(4, 5), 2, Thresholds(rising_scores=2)) == \
+        outcomes.REVIEW_DUE

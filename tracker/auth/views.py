@@ -47,7 +47,7 @@ def _login_account_key():
 @bp.route("/")
 def index():
     if current_user.is_patient:
-        return redirect(url_for("patients.detail", patient_id=current_user.patient.id))
+        return redirect(url_for("portal.home"))
     return redirect(url_for("patients.index"))
 
 

@@ -18,6 +18,8 @@ class Thresholds:
     responder_points: int = 2
     substantial_percent: int = 50
     review_session: int = 6
+    #: how many consecutive rising scores make a review due
+    rising_scores: int = 3
 
     @classmethod
     def from_settings(cls, settings):
@@ -27,6 +29,7 @@ class Thresholds:
             responder_points=settings["outcome.responder_points"],
             substantial_percent=settings["outcome.substantial_percent"],
             review_session=settings["outcome.review_session"],
+            rising_scores=settings["outcome.rising_scores"],
         )
 
 
@@ -35,7 +38,8 @@ class Score:
     """One pain score on a course's timeline."""
 
     at: datetime
-    pain: int
+    #: NRS 0–10; None when the score was not captured (such a score is ignored)
+    pain: int | None
     #: "before" or "after" (a visit's scores), "checkin" or "discharge"
     kind: str
     #: the visit's session number; None for check-ins
@@ -46,7 +50,7 @@ class Score:
     @property
     def tracks_progress(self):
         """Scores that say how the patient has been living: not the minutes after needling."""
-        return self.kind != "after"
+        return self.kind != "after" and self.pain is not None
 
 
 # Categories, best first.
@@ -56,6 +60,9 @@ MODERATE = "moderate"
 MINIMAL = "minimal"
 NO_CHANGE = "no change"
 WORSE = "worse"
+
+#: the categories of a meaningful improvement (IMMPACT "moderate" or better)
+RESPONDER_CATEGORIES = (RECOVERED, SUBSTANTIAL, MODERATE)
 
 CATEGORY_LABELS = {
     RECOVERED: "Recovered (no pain)",
@@ -116,7 +123,19 @@ def category(baseline, latest, thresholds=Thresholds()):
 
 
 def is_responder(baseline, latest, thresholds=Thresholds()):
-    return category(baseline, latest, thresholds) in (RECOVERED, SUBSTANTIAL, MODERATE)
+    return category(baseline, latest, thresholds) in RESPONDER_CATEGORIES
+
+
+def responder_pain(baseline, thresholds=Thresholds()):
+    """The highest whole NRS score that counts as a responder from `baseline`.
+
+    The top of the chart's responder band: baseline 7 gives 5 (2 points), baseline 3
+    gives 2 (33 %). None when no lower score exists (baseline 0).
+    """
+    for pain in range(baseline - 1, -1, -1):
+        if is_responder(baseline, pain, thresholds):
+            return pain
+    return None
 
 
 def progress_scores(scores):
@@ -145,15 +164,15 @@ def trend(scores, window=3):
 def decision(baseline, scores, sessions_done, thresholds=Thresholds()):
     """Where a course stands: recovered, improving, not yet, or review due.
 
-    Review is due when pain has risen over the last three scores, or when the review
-    session is reached without a meaningful (responder) drop from baseline.
+    Review is due when pain has risen over the last three scores (a setting), or when
+    the review session is reached without a meaningful (responder) drop from baseline.
     """
     latest = latest_pain(scores)
     if latest is None:
         return NOT_YET
     if latest == 0 and baseline > 0:
         return RECOVERED
-    if trend(scores) == "rising":
+    if trend(scores, thresholds.rising_scores) == "rising":
         return REVIEW_DUE
     if is_responder(baseline, latest, thresholds):
         return IMPROVING

@@ -20,3 +20,10 @@ register(
                 minimum=1, maximum=60, section="Outcomes",
                 help="A course reaching this session without a meaningful drop is due a review."),
 )
+
+# Progress decisions (charts, course page, portal).
+register(
+    SettingSpec("outcome.rising_scores", 3, "Review due when pain rises over the last (scores)",
+                kind=int, minimum=2, maximum=10, section="Outcomes",
+                help="Pain going up at each of this many consecutive scores makes a review due."),
+)
