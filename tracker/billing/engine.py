@@ -175,12 +175,6 @@ def plan_year(day, start_month):
     return date(year, start_month, 1), date(year + 1, start_month, 1)
 
 
-def spread_evenly(total_cents, parts):
-    """`total_cents` in `parts` whole-cent shares that add up exactly (larger shares first)."""
-    share, remainder = divmod(total_cents, parts)
-    return [share + 1 if index < remainder else share for index in range(parts)]
-
-
 @dataclass(frozen=True)
 class MedicareRules:
     initial_visits: int = 12
