@@ -11,7 +11,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from tracker.billing.models import AdjustmentKind, PaymentMethod
 from tracker.db import MoneyError, parse_money
@@ -52,7 +59,7 @@ class MoneyField(StringField):
 
 
 def whole_number(label, *, minimum=0, maximum=1000, required=False, **kwargs):
-    presence = DataRequired(f"Enter a whole number for {label.lower()}.") if required \
+    presence = InputRequired(f"Enter a whole number for {label.lower()}.") if required \
         else Optional()
     return IntegerField(label, validators=[presence, NumberRange(
         minimum, maximum, message=f"Enter a whole number from {minimum} to {maximum}.")],
@@ -83,10 +90,9 @@ class AllocationMixin:
 
 
 class PaymentForm(AllocationMixin, FlaskForm):
-    payer = SelectField("Paid by", choices=[("patient", "Patient"), ("insurer", "Insurer")],
-                        validate_choice=True)
+    payer = SelectField("Paid by", validate_choice=True)
     amount = MoneyField("Amount ($)", positive=True)
-    method = SelectField("Method", choices=PaymentMethod.CHOICES, validate_choice=True)
+    method = SelectField("Method", validate_choice=True)
     received_on = DateField("Received on", default=date.today,
                             validators=[DataRequired("Enter the date as a valid date.")])
     reference = text("Reference", 60, description="Check number, receipt or EFT trace number.")
@@ -94,16 +100,19 @@ class PaymentForm(AllocationMixin, FlaskForm):
     course_id = choice("For course")
     visit_id = choice("For visit")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.payer.choices = [("patient", "Patient"), ("insurer", "Insurer")]
+        self.method.choices = list(PaymentMethod.CHOICES)
+
     def set_policy_choices(self, policies):
         self.insurance_policy_id.choices = [(0, "—")] + [
             (policy.id, policy.label) for policy in policies]
 
 
 class AdjustmentForm(AllocationMixin, FlaskForm):
-    kind = SelectField("Kind", choices=AdjustmentKind.CHOICES, validate_choice=True)
-    side = SelectField("Whose part", choices=[("patient", "The patient's"),
-                                              ("insurer", "The insurer's")],
-                       validate_choice=True,
+    kind = SelectField("Kind", validate_choice=True)
+    side = SelectField("Whose part", validate_choice=True,
                        description="A denied claim always moves the insurer's part.")
     amount = MoneyField("Amount ($)", positive=True)
     adjusted_on = DateField("Date", default=date.today,
@@ -113,6 +122,11 @@ class AdjustmentForm(AllocationMixin, FlaskForm):
         Length(max=1000, message="Use at most 1000 characters."), no_control_characters])
     course_id = choice("For course")
     visit_id = choice("For visit")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = list(AdjustmentKind.CHOICES)
+        self.side.choices = [("patient", "The patient's"), ("insurer", "The insurer's")]
 
 
 class PackageForm(FlaskForm):
@@ -142,7 +156,7 @@ class PolicyForm(FlaskForm):
     group_number = text("Group number", 40)
     is_medicare = BooleanField("Medicare",
                                description="Medicare's chronic low back pain rules apply.")
-    plan_year_start_month = SelectField("Plan year starts in", choices=MONTHS, coerce=int,
+    plan_year_start_month = SelectField("Plan year starts in", coerce=int,
                                         default=1, validate_choice=True)
     copay_cents = MoneyField("Copay per visit ($)", required=False,
                              description="Leave empty when the plan uses coinsurance.")
@@ -161,6 +175,10 @@ class PolicyForm(FlaskForm):
     notes = TextAreaField("Notes from the call with the insurer", filters=[strip], validators=[
         Length(max=4000, message="Use at most 4000 characters."), no_control_characters])
     active = BooleanField("Active", default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan_year_start_month.choices = list(MONTHS)
 
     def service_values(self):
         values = {name: self[name].data for name in (
