@@ -116,3 +116,10 @@ def test_portal_credit_and_nothing_owed(app):
                             received_on=START.date())
     db.session.commit()
     assert "a credit of <strong>$20.00</strong>" in render_as(app, user, PORTAL, patient=patient)
+
+
+def test_course_page_forecast_of_an_unlinked_course_is_self_pay(app):
+    course = make_course(planned_sessions=6)
+    make_policy(course.patient)  # on file, but this course does not bill it
+    html = render_as(app, make_user(Role.PRACTITIONER), COURSE, course=course)
+    assert "Self-pay: no insurance policy bills this course." in html

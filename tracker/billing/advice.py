@@ -18,11 +18,12 @@ from tracker.treatments import outcomes
 from tracker.treatments.models import Appointment, AppointmentStatus, PainCheckin, Visit
 
 
-def policy_to_bill(patient, course):
+def policy_to_bill(patient, course, *, fallback=True):
     """The course's policy; for a course not yet linked (or not yet created), the patient's
-    newest active policy, which is what the front desk will most likely link."""
+    newest active policy, which is what the front desk will most likely link
+    (unless `fallback` is False: then an unlinked course is self-pay)."""
     policy = charging.policy_for_course(course.id) if course is not None and course.id else None
-    if policy is None and (course is None or not _course_is_linked(course)):
+    if policy is None and fallback and (course is None or not _course_is_linked(course)):
         policy = default_policy(patient.id)
     return policy if policy is not None and policy.active else None
 
@@ -145,8 +146,12 @@ def course_is_improving(course):
     return state in (outcomes.IMPROVING, outcomes.RECOVERED)
 
 
-def cost_forecast(patient, *, planned_sessions, course=None):
-    """Lines such as "8 sessions: about $800.00 in total; your share about $260.00."."""
+def cost_forecast(patient, *, planned_sessions, course=None, assume_policy=True):
+    """Lines such as "8 sessions: about $800.00 in total; your share about $260.00.".
+
+    When planning (`assume_policy`), a course not yet linked to a policy is forecast with
+    the patient's newest active policy; the course page forecasts what it really bills.
+    """
     if not planned_sessions or planned_sessions < 1:
         return []
     settings = clinic_settings()
@@ -155,7 +160,7 @@ def cost_forecast(patient, *, planned_sessions, course=None):
     evaluation = (settings["billing.evaluation_on_first_visit"]
                   and not charging.has_evaluation(patient.id) and FeeRole.EVALUATION in fees)
     start = course.start_on if course is not None and course.start_on else date.today()
-    policy = policy_to_bill(patient, course)
+    policy = policy_to_bill(patient, course, fallback=assume_policy)
     plan = _Simulation(policy, start, settings, _package_sessions_left(patient.id, start))
     for number in range(planned_sessions):
         plan.add_visit(engine.visit_lines(fees, minutes=minutes, techniques=[],

@@ -133,15 +133,7 @@ def visit_day(visit):
 def charge_lines(patient_id, lines, *, service_on, course_id=None, visit=None):
     """Split `lines` for one visit (or a visit-less charge) and store them as Charge rows."""
     policy = policy_for_course(course_id)
-    coverage, terms = Coverage.SELF_PAY, engine.Terms()
-    if policy is not None and policy.active:
-        usage, deductible_left = policy_usage(
-            policy, service_on, exclude_visit_id=visit.id if visit else None)
-        coverage = engine.visit_coverage(
-            policy, service_on, usage,
-            medicare_max_per_year=clinic_settings()["medicare.max_visits_per_year"])
-        terms = engine.Terms(deductible_left=deductible_left, copay_cents=_copay_left(
-            policy, visit), coinsurance_percent=policy.coinsurance_percent)
+    coverage, terms = _coverage_and_terms(policy, service_on, visit)
     package = None
     if coverage != Coverage.INSURED and visit is not None:
         package = usable_package(patient_id, service_on)
@@ -163,6 +155,20 @@ def charge_lines(patient_id, lines, *, service_on, course_id=None, visit=None):
         charges.append(charge)
     db.session.flush()
     return charges
+
+
+def _coverage_and_terms(policy, service_on, visit):
+    """Whether the policy covers this visit, and its cost sharing as it stands now."""
+    if policy is None or not policy.active:
+        return Coverage.SELF_PAY, engine.Terms()
+    usage, deductible_left = policy_usage(
+        policy, service_on, exclude_visit_id=visit.id if visit else None)
+    coverage = engine.visit_coverage(
+        policy, service_on, usage,
+        medicare_max_per_year=clinic_settings()["medicare.max_visits_per_year"])
+    return coverage, engine.Terms(deductible_left=deductible_left,
+                                  copay_cents=_copay_left(policy, visit),
+                                  coinsurance_percent=policy.coinsurance_percent)
 
 
 def _copay_left(policy, visit):

@@ -127,5 +127,7 @@ def _remaining_forecast(course):
     signed = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(
         Visit.course_id == course.id, Visit.signed_at.is_not(None)))
     remaining = course.planned_sessions - signed
-    return cost_forecast(course.patient, planned_sessions=remaining, course=course) \
-        if remaining > 0 else []
+    if remaining <= 0:
+        return []
+    return cost_forecast(course.patient, planned_sessions=remaining, course=course,
+                         assume_policy=False)

@@ -91,34 +91,41 @@ def grouped_totals(key=lambda model, date_column: (), **scope):
     scope = {"patient_id": None, "course_id": None, "visit_id": None,
              "practitioner_id": None, "start": None, "end": None} | scope
     groups = {}
+    for rows in (_charge_sums(key, scope), _payment_sums(key, scope),
+                 _adjustment_sums(key, scope)):
+        for group, amounts in rows:
+            # PostgreSQL's EXTRACT returns numeric: make month keys plain ints everywhere
+            group = tuple(int(part) if isinstance(part, float | Decimal) else part
+                          for part in group)
+            groups[group] = groups.get(group, Totals()) + Totals(**amounts)
+    return groups
 
-    def add(group, **amounts):
-        # PostgreSQL's EXTRACT returns numeric: make month keys plain ints on every database
-        group = tuple(int(part) if isinstance(part, float | Decimal) else part
-                      for part in group)
-        groups[group] = groups.get(group, Totals()) + Totals(**amounts)
 
+def _charge_sums(key, scope):
     keys = key(Charge, Charge.service_on)
     statement = sa.select(*keys, _sum(Charge.billed_cents), _sum(Charge.expected_insurer_cents),
                           _sum(Charge.patient_cents)).where(
         *_filters(Charge, Charge.service_on, **scope)).group_by(*keys)
     for *group, billed, insurer, patient in db.session.execute(statement):
-        add(group, billed=int(billed), expected_insurer=int(insurer),
-            patient_responsibility=int(patient))
+        yield group, {"billed": int(billed), "expected_insurer": int(insurer),
+                      "patient_responsibility": int(patient)}
 
+
+def _payment_sums(key, scope):
     keys = key(Payment, Payment.received_on)
     statement = sa.select(*keys, Payment.payer, _sum(Payment.amount_cents)).where(
         *_filters(Payment, Payment.received_on, **scope)).group_by(*keys, Payment.payer)
     for *group, payer, amount in db.session.execute(statement):
-        add(group, **{f"paid_by_{payer}": int(amount)})
+        yield group, {f"paid_by_{payer}": int(amount)}
 
+
+def _adjustment_sums(key, scope):
     keys = key(Adjustment, Adjustment.adjusted_on)
     statement = sa.select(*keys, Adjustment.kind, Adjustment.side, _sum(Adjustment.amount_cents)
                           ).where(*_filters(Adjustment, Adjustment.adjusted_on, **scope)
                                   ).group_by(*keys, Adjustment.kind, Adjustment.side)
     for *group, kind, side, amount in db.session.execute(statement):
-        add(group, **adjustment_effect(kind, side, int(amount)))
-    return groups
+        yield group, adjustment_effect(kind, side, int(amount))
 
 
 def adjustment_effect(kind, side, amount):
