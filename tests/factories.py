@@ -127,3 +127,47 @@ def make_scored_course(pains_before, *, pains_after=None, first_at=None, every=t
         make_visit(appointment, pain_before=before, pain_after=after)
     db.session.refresh(course)
     return course
+
+
+# --- Billing -----------------------------------------------------------------------------
+
+def make_policy(patient, **overrides):
+    """An insurance policy: by default $500 deductible not yet met, 20 % coinsurance."""
+    from tracker.billing.models import InsurancePolicy
+
+    values = {
+        "patient_id": patient.id, "payer_name": "Blue Harbor Health", "member_id": "BHH123456",
+        "group_number": "G-100", "deductible_cents": 50000, "deductible_met_cents": 0,
+        "coinsurance_percent": 20, "reported_on": date(2026, 1, 5),
+    } | overrides
+    policy = InsurancePolicy(**values)
+    db.session.add(policy)
+    db.session.commit()
+    return policy
+
+
+def bill_course_to(course, policy):
+    from tracker.billing.models import CoursePolicy
+
+    db.session.add(CoursePolicy(course_id=course.id, insurance_policy_id=policy.id))
+    db.session.commit()
+
+
+def make_package(patient, **overrides):
+    """Five prepaid sessions for $350, sold through the service so the sale is charged."""
+    from tracker.billing.services import sell_package
+
+    values = {"sessions_total": 5, "price_cents": 35000, "sold_on": date(2026, 2, 20)} | overrides
+    package = sell_package(patient, **values)
+    db.session.commit()
+    return package
+
+
+def sign_and_charge(appointment=None, **overrides):
+    """A signed visit whose `visit_signed` signal has run (so billing has charged it)."""
+    from tracker.treatments.signals import visit_signed
+
+    visit = make_visit(appointment, **overrides)
+    visit_signed.send(visit)
+    db.session.commit()
+    return visit

@@ -6,6 +6,7 @@ after emptying the tables, so tests see what a migrated database holds.
 
 import sqlalchemy as sa
 
+from tracker.billing.fees import fee_rows
 from tracker.treatments.catalogue import POINTS
 
 
@@ -21,3 +22,10 @@ def seed_reference_data(connection):
     from tracker.treatments.models import Point
 
     connection.execute(sa.insert(Point), point_rows())
+    seed_fee_schedule(connection)
+
+
+def seed_fee_schedule(connection):
+    from tracker.billing.models import FeeScheduleEntry
+
+    connection.execute(sa.insert(FeeScheduleEntry), fee_rows())
