@@ -34,7 +34,6 @@ def refuse_edits_to_signed_visits(session, flush_context, instances):
             continue
         if getattr(visit, AMENDING, False) or not was_signed(session, visit):
             continue
-        if record is visit and record not in session.deleted and not session.is_modified(
-                visit, include_collections=False):
-            continue
+        if record is visit and record not in session.deleted and not session.is_modified(visit):
+            continue  # a point removed from the collection shows as a modified collection
         raise VisitLockedError()
