@@ -57,7 +57,7 @@ def _proposal_rows(course, propose_form):
 def _row_starts(form):
     zone = scheduling.clinic_zone()
     return [scheduling.clinic_instant(row.form.day.data, row.form.at_time.data, zone)
-            for row in form.chosen_rows()]
+            for row in form.chosen_rows() if row.form.day.data and row.form.at_time.data]
 
 
 def _row_checks(course, form, duration):

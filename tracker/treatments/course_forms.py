@@ -22,7 +22,7 @@ def max_sessions():
 def planned_sessions_field(label="Planned sessions"):
     return WholeNumberField(label, validators=[whole_number(
         min_sessions, max_sessions, required="Enter the number of planned sessions.",
-        label=label)], description="A course is usually 6–12 sessions; the allowed range is "
+        label="The number of planned sessions")], description="A course is usually 6–12 sessions; the allowed range is "
                                    "a clinic setting.")
 
 
@@ -41,21 +41,21 @@ class CourseForm(FlaskForm):
     goal = text_area("Goal", max_length=2000,
                      description="What the patient wants to be able to do, e.g. "
                                  "'garden for an hour without pain'.")
-    baseline_pain = pain_field("Baseline pain (NRS 0–10)",
+    baseline_pain = pain_field("Baseline pain (NRS 0–10)", name="the baseline pain",
                                description="Pain now, 0 = no pain, 10 = worst imaginable.")
     baseline_peg_enjoyment = pain_field("PEG: interference with enjoyment of life (0–10)",
-                                        required=False)
+                                        name="interference with enjoyment", required=False)
     baseline_peg_activity = pain_field("PEG: interference with general activity (0–10)",
-                                       required=False)
+                                       name="interference with activity", required=False)
     version = HiddenField()
 
     def __init__(self, *args, practitioners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.practitioner_id.choices = [(user.id, user.name) for user in practitioners]
         choices = list(FREQUENCY_CHOICES)
-        current = self.frequency.data or kwargs.get("frequency")
-        if current and current not in dict(choices):
-            choices.append((current, describe_frequency(current)))
+        stored = getattr(kwargs.get("obj"), "frequency", None)
+        if stored and stored not in dict(choices):  # a pattern no longer on the list
+            choices.append((stored, describe_frequency(stored)))
         self.frequency.choices = choices
 
     def service_values(self):
@@ -71,7 +71,7 @@ class ExtendCourseForm(FlaskForm):
 
 
 class CompleteCourseForm(FlaskForm):
-    discharge_pain = pain_field("Discharge pain (NRS 0–10)",
+    discharge_pain = pain_field("Discharge pain (NRS 0–10)", name="the discharge pain",
                                 description="The patient's pain today, at discharge.")
     discharge_notes = text_area("Discharge notes", max_length=4000,
                                 description="Outcome, advice given, follow-up plan.")

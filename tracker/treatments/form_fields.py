@@ -40,17 +40,17 @@ def whole_number(low, high, *, required=None, label=None):
             raise StopValidation()
         if field.data is None or not minimum <= field.data <= maximum:
             what = label or field.label.text
-            raise StopValidation(f"{what}: enter a whole number from {minimum} to {maximum}.")
+            raise StopValidation(f"{what} must be a whole number from {minimum} to {maximum}.")
 
     validate.field_flags = {"required": True} if required else {}
     return validate
 
 
-def pain_field(label, *, required=True, description=""):
-    """A 0–10 pain score (NRS): whole numbers only."""
+def pain_field(label, *, name, required=True, description=""):
+    """A 0–10 pain score (NRS): whole numbers only. `name` is how messages call it."""
     validators = [whole_number(0, 10, required=(
-        f"Enter {label.lower()} as a whole number from 0 to 10.") if required else None,
-        label=label)]
+        f"Enter {name} as a whole number from 0 to 10.") if required else None,
+        label=name[0].upper() + name[1:])]
     return WholeNumberField(label, validators=validators, description=description,
                             render_kw={"min": 0, "max": 10, "inputmode": "numeric"})
 

@@ -30,8 +30,9 @@ HOME_PLAN_HELP = ("Shown to the patient in their portal. E.g. 'Press CV6, BL23 a
 
 
 def count_field(label, low, high, default=None, description=""):
+    name = label.split(" (")[0]
     return WholeNumberField(label, default=default, description=description, validators=[
-        whole_number(low, high, required=f"Enter {label.lower()}.", label=label)],
+        whole_number(low, high, required=f"Enter the {name.lower()}.", label=name)],
         render_kw={"min": low, "max": high, "inputmode": "numeric"})
 
 
@@ -54,8 +55,8 @@ class AshiRowForm(Form):
 
 
 class VisitForm(FlaskForm):
-    pain_before = pain_field("Pain before needling (0–10)")
-    pain_after = pain_field("Pain after needling (0–10)")
+    pain_before = pain_field("Pain before needling (0–10)", name="the pain before needling")
+    pain_after = pain_field("Pain after needling (0–10)", name="the pain after needling")
     techniques = MultiCheckboxField("Techniques", choices=TECHNIQUES)
     points = FieldList(FormField(PointRowForm), max_entries=200)
     ashi_points = FieldList(FormField(AshiRowForm), min_entries=ASHI_ROWS, max_entries=20)
@@ -114,8 +115,8 @@ def visit_form_data(catalogue, visit=None):
 
 
 class AmendForm(FlaskForm):
-    pain_before = pain_field("Pain before needling (0–10)")
-    pain_after = pain_field("Pain after needling (0–10)")
+    pain_before = pain_field("Pain before needling (0–10)", name="the pain before needling")
+    pain_after = pain_field("Pain after needling (0–10)", name="the pain after needling")
     retention_minutes = count_field("Retention (minutes)", 0, 120)
     face_to_face_minutes = count_field("Face-to-face time (minutes)", 0, 240)
     adverse_events = MultiCheckboxField("Adverse events", choices=ADVERSE_EVENTS)
