@@ -22,8 +22,8 @@ def max_sessions():
 def planned_sessions_field(label="Planned sessions"):
     return WholeNumberField(label, validators=[whole_number(
         min_sessions, max_sessions, required="Enter the number of planned sessions.",
-        label="The number of planned sessions")], description="A course is usually 6–12 sessions; the allowed range is "
-                                   "a clinic setting.")
+        label="The number of planned sessions")],
+        description="A course is usually 6–12 sessions; the allowed range is a clinic setting.")
 
 
 class CourseForm(FlaskForm):
