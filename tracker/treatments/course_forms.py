@@ -28,10 +28,9 @@ def planned_sessions_field(label="Planned sessions"):
 
 class CourseForm(FlaskForm):
     practitioner_id = SelectField("Practitioner", coerce=int_or_invalid, validate_choice=True)
-    diagnosis_code = SelectField("Diagnosis (ICD-10-CM)", choices=[
-        ("", "Choose a diagnosis…")] + [(code, f"{code} — {label}") for code, label in DIAGNOSES],
-        validators=[DataRequired("Choose a diagnosis.")])
-    region = SelectField("Back-pain region", choices=[("", "Choose a region…"), *REGIONS],
+    diagnosis_code = SelectField("Diagnosis (ICD-10-CM)",
+                                 validators=[DataRequired("Choose a diagnosis.")])
+    region = SelectField("Back-pain region",
                          validators=[DataRequired("Choose a back-pain region.")])
     planned_sessions = planned_sessions_field()
     frequency = SelectField("Frequency", validate_choice=True,
@@ -52,6 +51,9 @@ class CourseForm(FlaskForm):
     def __init__(self, *args, practitioners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.practitioner_id.choices = [(user.id, user.name) for user in practitioners]
+        self.diagnosis_code.choices = [("", "Choose a diagnosis…")] + [
+            (code, f"{code} — {label}") for code, label in DIAGNOSES]
+        self.region.choices = [("", "Choose a region…"), *REGIONS]
         choices = list(FREQUENCY_CHOICES)
         stored = getattr(kwargs.get("obj"), "frequency", None)
         if stored and stored not in dict(choices):  # a pattern no longer on the list

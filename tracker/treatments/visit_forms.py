@@ -42,22 +42,28 @@ def short_text(label, max_length=500):
         no_control_characters])
 
 
-class PointRowForm(Form):
+class SidedForm(Form):
+    side = SelectField("Side", default="both", validate_choice=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.side.choices = list(SIDES)
+
+
+class PointRowForm(SidedForm):
     code = HiddenField()
     selected = BooleanField("Use")
-    side = SelectField("Side", choices=SIDES, default="both", validate_choice=True)
     override_reason = short_text("Override reason")
 
 
-class AshiRowForm(Form):
+class AshiRowForm(SidedForm):
     location = short_text("Ashi point location", max_length=200)
-    side = SelectField("Side", choices=SIDES, default="both", validate_choice=True)
 
 
 class VisitForm(FlaskForm):
     pain_before = pain_field("Pain before needling (0–10)", name="the pain before needling")
     pain_after = pain_field("Pain after needling (0–10)", name="the pain after needling")
-    techniques = MultiCheckboxField("Techniques", choices=TECHNIQUES)
+    techniques = MultiCheckboxField("Techniques")
     points = FieldList(FormField(PointRowForm), max_entries=200)
     ashi_points = FieldList(FormField(AshiRowForm), min_entries=ASHI_ROWS, max_entries=20)
     needles_in = count_field("Needles in", 0, 500, description="Count every needle inserted.")
@@ -67,7 +73,7 @@ class VisitForm(FlaskForm):
                                     description="Usually 10–30 minutes.")
     face_to_face_minutes = count_field("Face-to-face time (minutes)", 0, 240, default=15,
                                        description="Time with the patient, not retention time.")
-    adverse_events = MultiCheckboxField("Adverse events", choices=ADVERSE_EVENTS)
+    adverse_events = MultiCheckboxField("Adverse events")
     adverse_event_notes = text_area("Adverse event notes", max_length=2000)
     estim_override_reason = short_text("Reason for electroacupuncture despite the cautions",
                                        max_length=1000)
@@ -80,6 +86,11 @@ class VisitForm(FlaskForm):
     home_plan = text_area("Home acupressure plan (optional)", max_length=2000,
                           description=HOME_PLAN_HELP)
     version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.techniques.choices = list(TECHNIQUES)
+        self.adverse_events.choices = list(ADVERSE_EVENTS)
 
     def point_choices(self):
         choices = [PointChoice(row.form.code.data, row.form.side.data, "",
@@ -119,7 +130,7 @@ class AmendForm(FlaskForm):
     pain_after = pain_field("Pain after needling (0–10)", name="the pain after needling")
     retention_minutes = count_field("Retention (minutes)", 0, 120)
     face_to_face_minutes = count_field("Face-to-face time (minutes)", 0, 240)
-    adverse_events = MultiCheckboxField("Adverse events", choices=ADVERSE_EVENTS)
+    adverse_events = MultiCheckboxField("Adverse events")
     adverse_event_notes = text_area("Adverse event notes", max_length=2000)
     subjective = text_area("Subjective")
     objective = text_area("Objective")
@@ -130,6 +141,10 @@ class AmendForm(FlaskForm):
         DataRequired("Say why the visit is being corrected."),
         Length(max=2000, message="Use at most 2000 characters."), no_control_characters])
     version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.adverse_events.choices = list(ADVERSE_EVENTS)
 
     def changes(self):
         return {name: self[name].data for name in (
