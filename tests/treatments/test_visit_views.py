@@ -142,8 +142,8 @@ def test_a_cautioned_point_needs_a_reason_that_is_then_stored(client, practition
                     "points-1-side": "left", "action": "save"}
     response = client.post(f"/appointments/{appointment.id}/visit", data=data)
     assert response.status_code == 422
-    assert b"SP6 is cautioned with pregnancy" in response.data
-    assert b"Give the reason for using it." in response.data
+    assert b"SP6 is cautioned: the patient is pregnant" in response.data
+    assert b"You ticked SP6: give the reason for using it, or untick it." in response.data
     assert visit_count() == 0
     data["points-1-override_reason"] = "Breech, obstetrician agreed"
     assert client.post(f"/appointments/{appointment.id}/visit", data=data).status_code == 302

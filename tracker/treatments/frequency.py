@@ -89,6 +89,8 @@ def session_dates(first_day, pattern, count, open_weekdays):
     phases = parse_frequency(pattern)
     if not open_weekdays:
         raise ValueError("The clinic has no open weekdays; set them in the clinic settings.")
+    while first_day.isoweekday() not in open_weekdays:  # weeks count from the first session
+        first_day += timedelta(days=1)
     dates = []
     week = 0
     while len(dates) < count and week < count * 7:

@@ -17,8 +17,10 @@ from tracker.treatments.catalogue import (
 )
 from tracker.treatments.errors import SafetyError
 
-FLAG_WORDS = {PREGNANCY: "pregnancy", BLEEDING: "anticoagulants or a bleeding disorder",
-              PACEMAKER: "a pacemaker or ICD", IMMUNOCOMPROMISED: "a compromised immune system"}
+#: how a caution flag reads in "the patient ..."
+FLAG_PHRASES = {PREGNANCY: "is pregnant",
+                BLEEDING: "takes anticoagulants or has a bleeding disorder",
+                PACEMAKER: "has a pacemaker or ICD", IMMUNOCOMPROMISED: "is immunocompromised"}
 
 GENERAL_WARNINGS = {
     PREGNANCY: "Pregnant: LI4, SP6, BL60, BL67, GB21 and abdominal and lumbosacral points are "
@@ -65,8 +67,8 @@ def point_caution(point, patient):
     applying = [flag for flag in point.cautions if flag in patient_cautions(patient)]
     if not applying:
         return None
-    words = " and ".join(FLAG_WORDS.get(flag, flag) for flag in applying)
-    return f"{point.code} is cautioned with {words}: {point.note}."
+    words = " and ".join(FLAG_PHRASES.get(flag, flag) for flag in applying)
+    return f"{point.code} is cautioned: the patient {words} ({point.note})."
 
 
 def cautioned_points(patient, points):
@@ -82,8 +84,8 @@ def estim_caution(patient):
         return ("Electroacupuncture is absolutely contraindicated with a pacemaker or ICD. "
                 "Confirm the override explicitly and record why.")
     if flags:
-        words = ", ".join(FLAG_WORDS[flag] for flag in sorted(flags))
-        return f"This patient has {words}: record why electroacupuncture is used."
+        words = " and ".join(FLAG_PHRASES[flag] for flag in sorted(flags))
+        return f"Electroacupuncture is cautioned: the patient {words}. Record why it is used."
     return None
 
 

@@ -11,7 +11,7 @@ from tracker.audit.services import record_event
 from tracker.auth.models import Role
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.treatments.catalogue import ADVERSE_EVENTS, ASHI, SIDES, TECHNIQUES
+from tracker.treatments.catalogue import ADVERSE_EVENTS, ASHI, POINTS, SIDES, TECHNIQUES
 from tracker.treatments.courses import activate_course
 from tracker.treatments.errors import ConflictError, TreatmentError, VisitLockedError
 from tracker.treatments.guards import AMENDING
@@ -45,9 +45,13 @@ PAIN_LABELS = {"pain_before": "Pain before needling", "pain_after": "Pain after 
 
 
 def point_catalogue():
-    """Every catalogue point by code, in catalogue order (ashi last)."""
-    points = db.session.scalars(sa.select(Point).order_by(Point.code == ASHI, Point.region,
-                                                          Point.code))
+    """Every catalogue point by code: the seeded ones in their usual order (back points
+    first), then any a clinic added, by code; ashi last."""
+    seeded = [row[0] for row in POINTS]
+    points = db.session.scalars(sa.select(Point)).all()
+    points.sort(key=lambda point: (point.code == ASHI, point.code not in seeded,
+                                   seeded.index(point.code) if point.code in seeded else 0,
+                                   point.code))
     return {point.code: point for point in points}
 
 
