@@ -22,8 +22,12 @@ def max_sessions():
 def planned_sessions_field(label="Planned sessions"):
     return WholeNumberField(label, validators=[whole_number(
         min_sessions, max_sessions, required="Enter the number of planned sessions.",
-        label="The number of planned sessions")],
-        description="A course is usually 6–12 sessions; the allowed range is a clinic setting.")
+        label="The number of planned sessions")])
+
+
+def describe_range(field):
+    field.description = (f"This clinic allows {min_sessions()}–{max_sessions()} sessions "
+                         "(a clinic setting).")
 
 
 class CourseForm(FlaskForm):
@@ -54,6 +58,7 @@ class CourseForm(FlaskForm):
         self.diagnosis_code.choices = [("", "Choose a diagnosis…")] + [
             (code, f"{code} — {label}") for code, label in DIAGNOSES]
         self.region.choices = [("", "Choose a region…"), *REGIONS]
+        describe_range(self.planned_sessions)
         choices = list(FREQUENCY_CHOICES)
         stored = getattr(kwargs.get("obj"), "frequency", None)
         if stored and stored not in dict(choices):  # a pattern no longer on the list
@@ -70,6 +75,10 @@ class CourseForm(FlaskForm):
 class ExtendCourseForm(FlaskForm):
     planned_sessions = planned_sessions_field("New number of planned sessions")
     version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        describe_range(self.planned_sessions)
 
 
 class CompleteCourseForm(FlaskForm):
