@@ -241,3 +241,51 @@ def test_course_page_queries_do_not_grow_with_the_number_of_visits(client, pract
     client.get(f"/courses/{short.id}")  # warm up: settings, user loading
     assert count_queries(client, f"/courses/{short.id}") == count_queries(
         client, f"/courses/{long.id}")
+
+
+def test_a_patient_opening_their_course_goes_to_the_portal_when_it_exists(make_app, login):
+    app = make_app()
+    app.add_url_rule("/portal/courses/<int:course_id>", "portal.course",
+                     lambda course_id: f"portal course {course_id}")
+    client = app.test_client()
+    mine, theirs = make_course(), make_course()
+    user = make_patient_user(mine.patient)
+    client.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
+    response = client.get(f"/courses/{mine.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/portal/courses/{mine.id}")
+    assert client.get(f"/courses/{theirs.id}").status_code == 404
+
+
+def test_schedule_and_visit_pages_query_a_fixed_number_of_times(client, practitioner):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.factories import make_visit
+    from tracker.treatments.models import VisitPoint
+    from tracker.treatments.visits import amend_visit
+
+    def fill_day(day, count):
+        for slot in range(count):
+            course = make_signed_course(2, first=datetime(2026, 2, 2, 14, tzinfo=UTC))
+            make_appointment(course, starts_at=day + timedelta(minutes=45 * slot))
+
+    fill_day(datetime(2026, 3, 2, 14, tzinfo=UTC), 2)
+    fill_day(datetime(2026, 3, 3, 14, tzinfo=UTC), 9)
+    assert count_queries(client, "/schedule/?day=2026-03-02&practitioner=all") == \
+        count_queries(client, "/schedule/?day=2026-03-03&practitioner=all")
+
+    visits = []
+    for points in (1, 12):
+        visit = make_visit()
+        for code in ("BL23", "BL25", "BL40", "GV4", "EX-B2", "GB34", "ST36", "SI3", "BL62",
+                     "GB30", "BL52", "GV3")[:points]:
+            db.session.add(VisitPoint(visit_id=visit.id, point_code=code, side="both"))
+        visit._amending = True
+        db.session.commit()
+        for number in range(points):
+            amend_visit(visit, practitioner, reason=f"fix {number}",
+                        changes={"subjective": f"v{number}"})
+        db.session.commit()
+        visits.append(visit)
+    assert count_queries(client, f"/visits/{visits[0].id}") == \
+        count_queries(client, f"/visits/{visits[1].id}")

@@ -90,8 +90,11 @@ def course_edit(course_id):
     form = CourseForm(obj=course, practitioners=practitioners())
     if request.method == "GET":
         form.version.data = course.version
-    context = {"patient": course.patient, "course": course, "notes": [],
-               "warnings": general_warnings(course.patient)}
+    context = {"patient": course.patient, "course": course,
+               "warnings": general_warnings(course.patient),
+               "notes": collect(course_planning_notes, course.patient,
+                                planned_sessions=course.planned_sessions,
+                                practitioner=course.practitioner, course=course)}
     if form.validate_on_submit():
         try:
             run_service(services.update_course, course,

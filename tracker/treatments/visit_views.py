@@ -55,6 +55,10 @@ def _saved_redirect(visit, signed):
 def appointment_visit(appointment_id):
     appointment = load_appointment(appointment_id)
     visit = appointment.visit
+    if visit is None and not appointment.is_booked and request.method == "GET":
+        flash(f"This appointment is {appointment.status_label.lower()}; no visit can be "
+              "recorded for it.", "warning")
+        return redirect(url_for("treatments.appointment_detail", appointment_id=appointment.id))
     if visit is not None and visit.is_signed:
         if request.method == "GET":
             flash(str(VisitLockedError()), "info")
