@@ -50,10 +50,8 @@ def _saved_redirect(visit, signed):
     return redirect(url_for("treatments.visit_detail", visit_id=visit.id))
 
 
-@bp.route("/appointments/<int:appointment_id>/visit", methods=["GET", "POST"])
-@roles_required("practitioner")
-def appointment_visit(appointment_id):
-    appointment = load_appointment(appointment_id)
+def _not_editable(appointment):
+    """The response for a visit record that cannot be edited here, or None."""
     visit = appointment.visit
     if visit is None and not appointment.is_booked and request.method == "GET":
         flash(f"This appointment is {appointment.status_label.lower()}; no visit can be "
@@ -67,10 +65,20 @@ def appointment_visit(appointment_id):
     if visit is not None and visit.practitioner_id != current_user.id:
         return _visit_page(visit, 403, f"Only {visit.practitioner.name}, who started this "
                                        "visit record, can edit or sign it.")
+    return None
+
+
+@bp.route("/appointments/<int:appointment_id>/visit", methods=["GET", "POST"])
+@roles_required("practitioner")
+def appointment_visit(appointment_id):
+    appointment = load_appointment(appointment_id)
+    refusal = _not_editable(appointment)
+    if refusal is not None:
+        return refusal
     catalogue = services.point_catalogue()
-    form = _form_for(visit, catalogue)
+    form = _form_for(appointment.visit, catalogue)
     patient = appointment.patient
-    context = {"appointment": appointment, "patient": patient, "visit": visit,
+    context = {"appointment": appointment, "patient": patient, "visit": appointment.visit,
                "catalogue": catalogue, "cautions": cautioned_points(patient, catalogue.values()),
                "warnings": general_warnings(patient), "estim_warning": estim_caution(patient),
                "not_started": appointment.starts_at > utcnow()}

@@ -224,6 +224,16 @@ def is_last_planned_session(visit):
             and visit.session_number >= course.planned_sessions)
 
 
+def _amended_fields(visit, changes):
+    """The amendable fields whose values really change, validated."""
+    changes = {field: value for field, value in changes.items()
+               if field in AMENDABLE_FIELDS and getattr(visit, field) != value}
+    if not changes:
+        raise TreatmentError("Nothing was changed: change at least one field to amend.")
+    _validate_values(changes, pains_required=True)
+    return changes
+
+
 def amend_visit(visit, author, *, reason, changes, expected_version=None, now=None):
     """Correct a signed visit: applies the changes and records who, when, why and what.
 
@@ -239,11 +249,7 @@ def amend_visit(visit, author, *, reason, changes, expected_version=None, now=No
     reason = (reason or "").strip()
     if not reason:
         raise TreatmentError("Say why the visit is being corrected.", field="reason")
-    changes = {field: value for field, value in changes.items()
-               if field in AMENDABLE_FIELDS and getattr(visit, field) != value}
-    if not changes:
-        raise TreatmentError("Nothing was changed: change at least one field to amend.")
-    _validate_values(changes, pains_required=True)
+    changes = _amended_fields(visit, changes)
     recorded = {field: {"from": getattr(visit, field), "to": value}
                 for field, value in changes.items()}
     setattr(visit, AMENDING, True)
