@@ -246,3 +246,22 @@ def test_the_last_planned_session_prompts_completing_the_course(client, practiti
                            data=VALID | {"action": "sign"}, follow_redirects=True)
     assert b"last planned session (6 of 6)" in response.data
     assert b"Complete the course" in response.data and b"Discharge pain" in response.data
+
+
+def test_state_changes_need_the_csrf_token(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    user = make_user(Role.PRACTITIONER)
+    login_page = client.get("/login").data.decode()
+    token = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/login", data={"email": user.email, "password": "correct horse battery staple",
+                                "csrf_token": token})
+    assert client.get("/schedule/").status_code == 200  # signed in
+    appointment = booked(user)
+    visit = make_visit(appointment, signed=False, practitioner_id=user.id)
+    assert client.post(f"/visits/{visit.id}/sign",
+                       data={"version": str(visit.version)}).status_code == 400
+    assert client.post(f"/appointments/{appointment.id}/cancel",
+                       data={"reason": "x"}).status_code == 400
+    db.session.refresh(visit)
+    assert not visit.is_signed
