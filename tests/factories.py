@@ -171,3 +171,18 @@ def sign_and_charge(appointment=None, **overrides):
     visit_signed.send(visit)
     db.session.commit()
     return visit
+
+
+def make_signed_course(sessions=3, *, planned_sessions=8, first=None, **overrides):
+    """A course with `sessions` signed visits on consecutive weekdays at 09:00 New York."""
+    course = make_course(planned_sessions=max(planned_sessions, sessions), **overrides)
+    day = first or datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+    for number in range(sessions):
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        pain = max(7 - number // 2, 0)
+        make_visit(make_appointment(course, starts_at=day), pain_before=pain,
+                   pain_after=max(pain - 2, 0), session_number=number + 1)
+        day += timedelta(days=1)
+    db.session.refresh(course)
+    return course

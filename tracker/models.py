@@ -9,6 +9,7 @@ from tracker.patients.models import Patient  # noqa: F401
 from tracker.treatments.models import (  # noqa: F401
     Amendment,
     Appointment,
+    CalendarFeed,
     Course,
     PainCheckin,
     Point,

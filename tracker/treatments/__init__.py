@@ -3,4 +3,4 @@
 This package never imports billing or reminders; they react to its signals.
 """
 
-from tracker.treatments import settings  # noqa: F401  (registers the clinic settings)
+from tracker.treatments import guards, settings  # noqa: F401  (session guard, clinic settings)

@@ -20,6 +20,8 @@ class CourseStatus:
     DISCONTINUED = "discontinued"
     ALL = (PLANNED, ACTIVE, COMPLETED, DISCONTINUED)
     OPEN = (PLANNED, ACTIVE)
+    LABELS = {PLANNED: "Planned", ACTIVE: "Active", COMPLETED: "Completed",
+              DISCONTINUED: "Discontinued"}
 
 
 class AppointmentStatus:
@@ -28,6 +30,8 @@ class AppointmentStatus:
     CANCELLED = "cancelled"
     NO_SHOW = "no_show"
     ALL = (BOOKED, COMPLETED, CANCELLED, NO_SHOW)
+    LABELS = {BOOKED: "Booked", COMPLETED: "Attended", CANCELLED: "Cancelled",
+              NO_SHOW: "No-show"}
 
 
 class Course(db.Model):
@@ -93,6 +97,56 @@ class Course(db.Model):
     def is_open(self):
         return self.status in CourseStatus.OPEN
 
+    @property
+    def status_label(self):
+        return CourseStatus.LABELS[self.status]
+
+    @property
+    def diagnosis(self):
+        return f"{self.diagnosis_code} {self.diagnosis_label}"
+
+    @property
+    def region_label(self):
+        from tracker.treatments.catalogue import REGIONS
+
+        return dict(REGIONS).get(self.region, self.region)
+
+    @property
+    def frequency_label(self):
+        from tracker.treatments.frequency import describe_frequency
+
+        return describe_frequency(self.frequency)
+
+    @property
+    def signed_visits(self):
+        return [visit for visit in self.visits if visit.signed_at is not None]
+
+    @property
+    def sessions_done(self):
+        return len(self.signed_visits)
+
+    @property
+    def sessions_remaining(self):
+        return max(self.planned_sessions - self.sessions_done, 0)
+
+    @property
+    def session_label(self):
+        """'Session n of N': n signed sessions of the N planned."""
+        return f"Session {self.sessions_done} of {self.planned_sessions}"
+
+    @property
+    def live_appointments(self):
+        """Appointments that count towards the course: booked or attended."""
+        return [appointment for appointment in self.appointments
+                if appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED)]
+
+    def session_number_of(self, appointment):
+        """The session an appointment is (or will be) in this course, counting in order."""
+        if appointment.visit is not None and appointment.visit.session_number:
+            return appointment.visit.session_number
+        live = self.live_appointments
+        return live.index(appointment) + 1 if appointment in live else None
+
     def __repr__(self):
         return f"<Course {self.id} {self.status}>"
 
@@ -136,6 +190,24 @@ class Appointment(db.Model):
     @property
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_booked(self):
+        return self.status == AppointmentStatus.BOOKED
+
+    @property
+    def status_label(self):
+        return AppointmentStatus.LABELS[self.status]
+
+    @property
+    def session_label(self):
+        """'Session n of N' for a course appointment; '' for a one-off."""
+        if self.course is None:
+            return ""
+        number = self.course.session_number_of(self)
+        if number is None:
+            return ""
+        return f"Session {number} of {self.course.planned_sessions}"
 
     def __repr__(self):
         return f"<Appointment {self.id} {self.status}>"
@@ -220,6 +292,24 @@ class Visit(db.Model):
     def is_signed(self):
         return self.signed_at is not None
 
+    @property
+    def needles_match(self):
+        return self.needles_in == self.needles_out
+
+    @property
+    def technique_names(self):
+        from tracker.treatments.catalogue import TECHNIQUES
+
+        labels = dict(TECHNIQUES)
+        return [labels.get(code, code) for code in self.techniques or []]
+
+    @property
+    def adverse_event_names(self):
+        from tracker.treatments.catalogue import ADVERSE_EVENTS
+
+        labels = dict(ADVERSE_EVENTS)
+        return [labels.get(code, code) for code in self.adverse_events or []]
+
 
 class VisitPoint(db.Model):
     """A point needled in a visit, with its side and, when cautioned, the override reason."""
@@ -294,3 +384,17 @@ class PainCheckin(db.Model):
 
     patient = relationship("Patient")
     course = relationship("Course")
+
+
+class CalendarFeed(db.Model):
+    """A practitioner's private iCal feed: the URL's token, stored only as its SHA-256."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    #: hex SHA-256 of the random token in the feed URL; the token itself is never stored
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")

@@ -15,6 +15,8 @@ appointment_cancelled = _signals.signal("appointment-cancelled")
 appointment_no_show = _signals.signal("appointment-no-show")
 #: sender: the Visit just signed (its appointment is completed, its course advanced)
 visit_signed = _signals.signal("visit-signed")
+#: sender: the signed Visit just corrected; keyword `amendment` (the Amendment recorded)
+visit_amended = _signals.signal("visit-amended")
 #: sender: the Course; keyword `previous_status`
 course_status_changed = _signals.signal("course-status-changed")
 #: sender: the PainCheckin just recorded (portal or email link)

@@ -1,3 +1,6 @@
+"""The clinical blueprint. Pages live in course_views, appointment_views, schedule_views
+and visit_views, which all register on `bp`."""
+
 from flask import Blueprint, Response
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -21,3 +24,18 @@ def appointment_ics(appointment_id):
                           for_practitioner=current_user.is_staff)
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="appointment-{appointment.id}.ics"'})
+
+
+@bp.app_context_processor
+def treatment_helpers():
+    from tracker.treatments.summary import treatment_summary
+
+    return {"treatment_summary": treatment_summary}
+
+
+from tracker.treatments import (  # noqa: E402, F401  (register their routes on bp)
+    appointment_views,
+    course_views,
+    schedule_views,
+    visit_views,
+)

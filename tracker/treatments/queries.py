@@ -1,0 +1,100 @@
+"""Loading what the clinical pages show, eagerly, so each page costs a fixed number of
+queries however long a course grows."""
+
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.auth.access import get_scoped_or_404, scoped
+from tracker.auth.models import Role, User
+from tracker.db import utcnow
+from tracker.extensions import db
+from tracker.treatments.models import (
+    Amendment,
+    Appointment,
+    AppointmentStatus,
+    Course,
+    Visit,
+    VisitPoint,
+)
+
+
+def _course_sessions():
+    """Options that let `session_label` work without further queries."""
+    return (selectinload(Course.appointments).selectinload(Appointment.visit),
+            selectinload(Course.visits))
+
+
+def course_page_options():
+    return (
+        joinedload(Course.patient), joinedload(Course.practitioner),
+        selectinload(Course.appointments).selectinload(Appointment.visit),
+        selectinload(Course.appointments).joinedload(Appointment.practitioner),
+        selectinload(Course.visits).selectinload(Visit.amendments),
+        selectinload(Course.visits).joinedload(Visit.signed_by),
+    )
+
+
+def load_course(course_id, *options):
+    return get_scoped_or_404(Course, course_id, *(options or (
+        joinedload(Course.patient), *_course_sessions())))
+
+
+def appointment_options():
+    return (
+        joinedload(Appointment.patient), joinedload(Appointment.practitioner),
+        selectinload(Appointment.visit),
+        selectinload(Appointment.course).options(*_course_sessions()),
+    )
+
+
+def load_appointment(appointment_id):
+    return get_scoped_or_404(Appointment, appointment_id, *appointment_options())
+
+
+def load_visit(visit_id):
+    return get_scoped_or_404(
+        Visit, visit_id, joinedload(Visit.patient), joinedload(Visit.practitioner),
+        joinedload(Visit.signed_by), selectinload(Visit.points).joinedload(VisitPoint.point),
+        selectinload(Visit.amendments).joinedload(Amendment.author),
+        joinedload(Visit.appointment),
+        selectinload(Visit.course).options(*_course_sessions()))
+
+
+def practitioners():
+    return db.session.scalars(sa.select(User).where(
+        User.role == Role.PRACTITIONER, User.active.is_(True)).order_by(User.name)).all()
+
+
+def day_bounds(day, zone, days=1):
+    """The UTC instants of local midnight on `day` and `days` later."""
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=days), time(0), tzinfo=zone)
+    return start, end
+
+
+def appointments_between(start, end, practitioner_id=None):
+    statement = (sa.select(Appointment).options(*appointment_options())
+                 .where(Appointment.starts_at >= start, Appointment.starts_at < end)
+                 .order_by(Appointment.starts_at, Appointment.id))
+    if practitioner_id:
+        statement = statement.where(Appointment.practitioner_id == practitioner_id)
+    return db.session.scalars(statement).all()
+
+
+def patient_courses(patient):
+    statement = scoped(sa.select(Course), Course.patient_id).where(
+        Course.patient_id == patient.id).options(*_course_sessions()).order_by(
+        Course.start_on.desc(), Course.id.desc())
+    return db.session.scalars(statement).all()
+
+
+def upcoming_appointments(patient, limit=10, now=None):
+    statement = scoped(sa.select(Appointment), Appointment.patient_id).where(
+        Appointment.patient_id == patient.id, Appointment.status == AppointmentStatus.BOOKED,
+        Appointment.starts_at >= (now or utcnow()) - timedelta(hours=1)).options(
+        joinedload(Appointment.practitioner),
+        selectinload(Appointment.course).options(*_course_sessions()),
+        selectinload(Appointment.visit)).order_by(Appointment.starts_at).limit(limit)
+    return db.session.scalars(statement).all()
