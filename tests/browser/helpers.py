@@ -5,6 +5,9 @@ from urllib.parse import quote
 from tests.factories import PASSWORD
 from tracker.extensions import db
 
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
 
 def login_as(page, user, *, password=PASSWORD, next=None):
     """Sign in through the real login form; land on `next` (a path) when given.

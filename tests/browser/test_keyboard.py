@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import PHONE
-from tests.browser.helpers import focus_is_visible, fresh, press_tab_until
+from tests.browser.helpers import PHONE, focus_is_visible, fresh, press_tab_until
 from tests.browser.pages import make_world
 from tests.factories import PASSWORD
 from tracker.patients.models import Patient

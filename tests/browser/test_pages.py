@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.checks import assert_accessible
-from tests.browser.conftest import PHONE
-from tests.browser.helpers import open_listed_page
+from tests.browser.helpers import PHONE, open_listed_page
 from tests.browser.pages import PAGES, make_world
 
 pytestmark = pytest.mark.browser
