@@ -21,7 +21,10 @@ CHROMIUM_ARGS = [
 
 
 class QuietRequestHandler(WSGIRequestHandler):
-    """No access log on the test output; errors still reach the app's logger."""
+    """Keep-alive connections, and no access log on the test output (errors still reach
+    the app's logger)."""
+
+    protocol_version = "HTTP/1.1"
 
     def log_request(self, *args, **kwargs):
         pass
