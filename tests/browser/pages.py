@@ -47,6 +47,8 @@ PAGES = [
     Page("patient-edit", "practitioner", lambda w: f"/patients/{w.patient.id}/edit"),
     Page("change-password", "patient", "/account/password", phone=True),
     Page("clinic-settings", "admin", "/admin/settings"),
+    Page("clinic-settings-errors", "admin", "/admin/settings", status=422,
+         submit={"clinic.opens_at": "25:99", "course.min_sessions": "many"}),
     Page("error-not-found", "practitioner", "/patients/999999", status=404),
     Page("error-forbidden", "practitioner", "/admin/settings", status=403),
 ]
