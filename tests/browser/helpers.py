@@ -24,6 +24,17 @@ def login_as(page, user, *, password=PASSWORD, next=None):
     return response
 
 
+def sign_in_by_request(page, user, *, password=PASSWORD):
+    """Sign in by posting the login form's fields to /login from the page's browser context.
+
+    Twice as fast as `login_as` and shares the context's cookies: for checks that are about
+    some other page. Journeys sign in through the form with `login_as`.
+    """
+    response = page.context.request.post(
+        "/login", form={"email": user.email, "password": password}, max_redirects=0)
+    assert response.status == 302, f"login as {user.email} failed: {response.status}"
+
+
 def press_tab_until(page, matches, *, limit=60, key="Tab"):
     """Press Tab until the focused element satisfies the JavaScript predicate `matches`.
 
@@ -65,9 +76,8 @@ def open_listed_page(page, world, listed):
     """
     url = listed.url(world)
     if listed.role:
-        response = login_as(page, world.user_for(listed.role), next=url)
-    else:
-        response = page.goto(url)
+        sign_in_by_request(page, world.user_for(listed.role))
+    response = page.goto(url)
     if listed.submit is not None:
         form = page.locator("main form[method=post]").first
         for name, value in listed.submit.items():
