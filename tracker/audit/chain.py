@@ -83,11 +83,13 @@ def _refuse_bulk_changes(state):
 def first_altered_event(session):
     """The first event whose hash or link does not match, or None when the chain is whole.
 
-    Walks the table in id order, a thousand rows at a time.
+    Walks the stored rows (never objects the session may hold) in id order, a thousand
+    at a time.
     """
     previous = ""
-    rows = session.execute(sa.select(AuditEvent).order_by(AuditEvent.id)
-                           .execution_options(yield_per=1000)).scalars()
+    table = AuditEvent.__table__
+    rows = session.execute(sa.select(table).order_by(table.c.id)
+                           .execution_options(yield_per=1000))
     for event in rows:
         if event.previous_hash != previous or event.hash != event_hash(previous, event):
             return event
