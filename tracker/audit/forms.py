@@ -30,7 +30,7 @@ class AuditFilterForm(FlaskForm):
         Optional(), NumberRange(1, MAX_ID, "Enter a patient id such as 42.")])
     user = StringField("User email contains", filters=[strip], validators=[
         Length(max=254), no_control_characters])
-    action = SelectField("Action", validate_choice=False)
+    action = SelectField("Action", default="")
     date_from = OptionalDateField("From", validators=[plausible_day])
     date_to = OptionalDateField("To", validators=[plausible_day, not_before_start])
 
