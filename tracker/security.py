@@ -7,6 +7,7 @@ from flask import current_app, request, session
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from tracker import retention  # noqa: F401  (refuses deleting health records on any flush)
 from tracker.extensions import db, login_manager
 
 CONTENT_SECURITY_POLICY = "; ".join([

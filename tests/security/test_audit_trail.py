@@ -231,3 +231,18 @@ def test_concurrent_writers_keep_one_chain(app, runner):
     assert len(events("test.concurrent")) == 20
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
 
+
+
+def test_a_patient_probing_another_patients_ids_is_recorded(client, login):
+    from tests.factories import make_appointment, make_patient_user
+
+    alice = make_patient_user()
+    appointment = make_appointment()
+    login(alice)
+    assert client.get(f"/appointments/{appointment.id}.ics").status_code == 404
+    assert client.get(f"/patients/{appointment.patient_id}").status_code == 404
+    assert client.get("/appointments/987654.ics").status_code == 404  # no such record
+    denied = events("access.denied")
+    assert [(event.user_id, event.patient_id, event.outcome) for event in denied] == [
+        (alice.id, appointment.patient_id, "denied")] * 2
+    assert [event.details["record_type"] for event in denied] == ["Appointment", "Patient"]

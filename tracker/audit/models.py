@@ -65,3 +65,5 @@ class AuditEvent(db.Model):
 # schema.create_guards themselves.
 sa.event.listen(AuditEvent.__table__, "after_create",
                 lambda table, connection, **kw: schema.create_guards(connection))
+
+from tracker.audit import chain  # noqa: E402, F401  (the hash chain and append-only guard)

@@ -104,6 +104,18 @@ def record_event(action, *, patient_id=None, record=None, outcome="success", use
     return event
 
 
+def record_refusal(action, **kwargs):
+    """Record a refused request and commit it on its own.
+
+    Whatever the request had not committed is rolled back first: the refusal discards it
+    anyway, and an uncommitted append could otherwise hold the chain's lock.
+    """
+    db.session.rollback()
+    event = record_event(action, outcome=Outcome.DENIED, **kwargs)
+    db.session.commit()
+    return event
+
+
 def audit_read(action, **kwargs):
     """Record that patient data was shown, and commit: one line at the top of a GET view."""
     event = record_event(action, **kwargs)

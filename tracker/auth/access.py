@@ -100,8 +100,21 @@ def get_scoped_or_404(model, record_id, *options):
         statement = statement.options(*options)
     record = db.session.scalar(statement)
     if record is None:
+        _audit_refused_access(model, column, record_id)
         abort(404)
     return record
+
+
+def _audit_refused_access(model, patient_column, record_id):
+    """A confined user asked for a record that exists but is not theirs: worth recording."""
+    from tracker.audit.services import record_refusal
+
+    if own_patient_id() is None:
+        return
+    owner = db.session.scalar(sa.select(patient_column).where(model.id == record_id))
+    if owner is not None:
+        record_refusal("access.denied", patient_id=owner,
+                       details={"record_type": model.__name__, "record_id": record_id})
 
 
 def require_practitioner_of(record):

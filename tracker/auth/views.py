@@ -13,7 +13,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.audit.models import Outcome
-from tracker.audit.services import record_event
+from tracker.audit.services import record_event, record_refusal
 from tracker.auth import services
 from tracker.auth.access import public
 from tracker.auth.forms import ChangePasswordForm, LoginForm
@@ -48,10 +48,8 @@ def _login_account_key():
 
 def _audit_refused_login(request_limit):
     """Record a login refused by a rate limit; the 429 page itself comes from tracker.errors."""
-    db.session.rollback()
-    record_event("auth.login", outcome=Outcome.DENIED, email=request.form.get("email", "")[:254],
-                 details={"reason": "rate limit", "limit": str(request_limit.limit)})
-    db.session.commit()
+    record_refusal("auth.login", email=request.form.get("email", "")[:254],
+                   details={"reason": "rate limit", "limit": str(request_limit.limit)})
 
 
 @bp.route("/")

@@ -69,6 +69,7 @@ def edit(patient_id):
     patient = get_scoped_or_404(Patient, patient_id)
     form = PatientForm(obj=patient, practitioners=practitioners())
     if request.method == "GET":
+        audit_read("patient.view", record=patient, details={"page": "edit"})
         form.preferred_practitioner_id.data = patient.preferred_practitioner_id or 0
         form.version.data = patient.version
     if form.validate_on_submit():
