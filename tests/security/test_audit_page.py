@@ -102,3 +102,14 @@ def test_html_in_an_event_is_shown_as_text(client, admin):
     page = client.get("/admin/audit")
     assert b"<script>alert(1)</script>" not in page.data
     assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page.data
+
+
+def test_a_patients_page_links_admins_to_their_audit_trail(client, login):
+    patient = make_patient()
+    login(make_user(Role.PRACTITIONER))
+    link = f"/admin/audit?patient={patient.id}".encode()
+    assert link not in client.get(f"/patients/{patient.id}").data
+    client.post("/logout")
+    login(make_user(Role.ADMIN))
+    assert link in client.get(f"/patients/{patient.id}").data
+    assert b"patient.view" in client.get(link.decode()).data

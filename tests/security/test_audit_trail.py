@@ -246,3 +246,21 @@ def test_a_patient_probing_another_patients_ids_is_recorded(client, login):
     assert [(event.user_id, event.patient_id, event.outcome) for event in denied] == [
         (alice.id, appointment.patient_id, "denied")] * 2
     assert [event.details["record_type"] for event in denied] == ["Appointment", "Patient"]
+
+
+def test_password_changes_are_recorded(client, login):
+    user = make_user(Role.PRACTITIONER)
+    login(user)
+    client.post("/account/password", data={"current_password": "not my password at all",
+                                           "new_password": "a new long passphrase",
+                                           "confirm_password": "a new long passphrase"})
+    client.post("/account/password", data={"current_password": PASSWORD,
+                                           "new_password": "a new long passphrase",
+                                           "confirm_password": "a new long passphrase"})
+    assert [(event.outcome, event.user_id) for event in events("auth.password_change")] == [
+        ("failure", user.id), ("success", user.id)]
+
+
+def test_an_action_name_must_fit():
+    with pytest.raises(ValueError, match="1 to 60 characters"):
+        record_event("x" * 61)

@@ -13,13 +13,13 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
 
-from tracker.audit import chain  # noqa: F401  (installs the chain's flush hooks)
 from tracker.audit.models import AuditEvent, Outcome
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.forms import CONTROL_CHARACTERS
 
 USER_AGENT_LENGTH = 200
+ACTION_LENGTH = 60
 
 
 def _clean(value, length=None):
@@ -85,6 +85,8 @@ def record_event(action, *, patient_id=None, record=None, outcome="success", use
     """
     if outcome not in Outcome.ALL:
         raise ValueError(f"Unknown audit outcome {outcome!r}.")
+    if not 0 < len(action) <= ACTION_LENGTH:
+        raise ValueError(f"An audit action is 1 to {ACTION_LENGTH} characters: {action!r}.")
     user = _acting_user(user)
     record_type, record_id = _record_identity(record)
     if patient_id is None:
