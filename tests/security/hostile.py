@@ -3,7 +3,8 @@
 Adding a form is one line in FORMS: `HostileForm(name, role, url builder, fields, ...)`.
 `valid` is a correct submission (a dict, or a function of the role's Records) whose fields
 the hostile values replace; `shown_at` is a page that displays what the form stores, which
-must show any HTML typed into it as text. JSON endpoints set `as_json=True`.
+must show any HTML typed into it (in `text_fields`) as text. GET forms set `method="GET"`,
+JSON endpoints `as_json=True`.
 """
 
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ class HostileForm:
     method: str = "POST"
     as_json: bool = False
     shown_at: object = None  #: Records -> path of a page showing what was stored
+    text_fields: tuple = ()  #: free-text fields whose HTML must come back escaped
 
     def valid_data(self, records: Records):
         return self.valid(records) if callable(self.valid) else dict(self.valid)
@@ -59,16 +61,19 @@ FORMS = [
     HostileForm("patient search", PRACTITIONER, lambda r: "/patients/",
                 ("q", "page", "archived"), method="GET"),
     HostileForm("new patient", PRACTITIONER, lambda r: "/patients/new", PATIENT_FIELDS,
-                valid=VALID_PATIENT, shown_at=lambda r: "/patients/?archived=1"),
+                valid=VALID_PATIENT, shown_at=lambda r: "/patients/?archived=1",
+                text_fields=("first_name", "last_name")),
     HostileForm("edit patient", PRACTITIONER, lambda r: f"/patients/{r.patient}/edit",
                 (*PATIENT_FIELDS, "version"), shown_at=patient_page,
-                valid=lambda r: VALID_PATIENT | {"version": patient_version(r)}),
+                valid=lambda r: VALID_PATIENT | {"version": patient_version(r)},
+                text_fields=("first_name", "last_name", "safety_notes")),
     HostileForm("consent", PRACTITIONER, lambda r: f"/patients/{r.patient}/consent",
-                ("consent_version",), shown_at=patient_page),
+                ("consent_version",), shown_at=patient_page, text_fields=("consent_version",)),
     HostileForm("archive", PRACTITIONER, lambda r: f"/patients/{r.patient}/archive",
                 ("version",)),
     HostileForm("clinic settings", ADMIN, lambda r: "/admin/settings", tuple(SPECS),
-                valid=VALID_SETTINGS, shown_at=lambda r: "/admin/settings"),
+                valid=VALID_SETTINGS, shown_at=lambda r: "/admin/settings",
+                text_fields=("clinic.name", "clinic.address", "clinic.phone")),
     HostileForm("change password", PRACTITIONER, lambda r: "/account/password",
                 ("current_password", "new_password", "confirm_password"),
                 valid={"current_password": PASSWORD}),
