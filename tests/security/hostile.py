@@ -29,6 +29,8 @@ class HostileForm:
     as_json: bool = False
     shown_at: object = None  #: Records -> path of a page showing what was stored
     text_fields: tuple = ()  #: free-text fields whose HTML must come back escaped
+    #: False when `valid` is only part of a submission (sending all of it would sign out)
+    valid_is_complete: bool = True
 
     def valid_data(self, records: Records):
         return self.valid(records) if callable(self.valid) else dict(self.valid)
@@ -76,10 +78,14 @@ FORMS = [
                 text_fields=("clinic.name", "clinic.address", "clinic.phone")),
     HostileForm("change password", PRACTITIONER, lambda r: "/account/password",
                 ("current_password", "new_password", "confirm_password"),
-                valid={"current_password": PASSWORD}),
+                valid={"current_password": PASSWORD}, valid_is_complete=False),
     HostileForm("audit filters", ADMIN, lambda r: "/admin/audit",
                 ("patient", "user", "action", "date_from", "date_to", "page"), method="GET"),
 ]
+
+from tests.security.hostile_forms import billing_forms, clinical_forms  # noqa: E402
+
+FORMS += clinical_forms() + billing_forms()
 
 #: HTML that must never come back unescaped from any page
 HTML_PAYLOADS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
@@ -95,9 +101,11 @@ CURATED = [
     "2026-03-02T10:00:00Z", "", " ", "x" * 300, "x" * 5000, "é" * 3000,
 ]
 
-#: every field of every form gets each of these, one field at a time
-SHARPEST = ["\x00", "99999999999999999999", "-1", "2026-02-30", "x" * 5000,
-            '"><img src=x onerror=alert(1)>']
+#: every field of every form gets each of these, one field at a time: a NUL (PostgreSQL
+#: refuses it), an integer past 64 bits, a negative, the last representable day (it
+#: overflows when moved to UTC), and HTML longer than any field allows
+SHARPEST = ["\x00", "99999999999999999999", "-1", "9999-12-31",
+            '"><img src=x onerror=alert(1)>' + "x" * 5000]
 
 hostile_values = st.one_of(
     st.sampled_from(CURATED),

@@ -30,6 +30,16 @@ ADMIN_PAGE = statuses(302, 404, 404, 403, 200)
 SIGNED_IN_PAGE = statuses(302, 200, 200, 200, 200)
 #: a record a patient may open when it is theirs, and staff always
 OWN_RECORD = statuses(302, 200, 404, 200, 200)
+#: JSON for a patient's own records: 401 rather than a redirect when not signed in
+OWN_JSON = statuses(401, 200, 404, 200, 200)
+#: a staff form posted empty: shown again with its messages (200), or 422 (billing)
+STAFF_FORM_REFUSED = statuses(302, 404, 404, 200, 200)
+STAFF_FORM_422 = statuses(302, 404, 404, 422, 422)
+STAFF_CONFLICT = statuses(302, 404, 404, 409, 409)
+#: clinical pages and forms: practitioners only, admins get 403
+PRACTITIONER_PAGE = statuses(302, 404, 404, 200, 403)
+#: the patient's own portal: staff get 403
+PORTAL_PAGE = statuses(302, 200, 200, 403, 403)
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,99 @@ class Route:
 def route(url, **expect):
     return Route(url=url, expect=expect)
 
+
+def course_url(suffix=""):
+    return lambda r: f"/courses/{r.course}{suffix}"
+
+
+TREATMENT_ROUTES = {
+    "treatments.course_new": route(lambda r: f"/courses/new?patient_id={r.patient}",
+                                   GET=PRACTITIONER_PAGE, POST=PRACTITIONER_PAGE),
+    "treatments.course_detail": route(course_url(), GET=statuses(302, 302, 404, 200, 200)),
+    # posted empty, the form keeps the course's own values: saved unchanged
+    "treatments.course_edit": route(course_url("/edit"), GET=PRACTITIONER_PAGE,
+                                    POST=statuses(302, 404, 404, 302, 403)),
+    "treatments.course_extend": route(course_url("/extend"), GET=PRACTITIONER_PAGE,
+                                      POST=PRACTITIONER_PAGE),
+    "treatments.course_complete": route(course_url("/complete"), GET=PRACTITIONER_PAGE,
+                                        POST=PRACTITIONER_PAGE),
+    "treatments.course_discontinue": route(course_url("/discontinue"), GET=PRACTITIONER_PAGE,
+                                           POST=PRACTITIONER_PAGE),
+    "treatments.course_book": route(course_url("/book"), GET=STAFF_PAGE,
+                                    POST=STAFF_FORM_422),
+    "treatments.appointment_new": route(lambda r: f"/appointments/new?patient_id={r.patient}",
+                                        GET=STAFF_PAGE, POST=STAFF_FORM_REFUSED),
+    "treatments.appointment_detail": route(lambda r: f"/appointments/{r.appointment}",
+                                           GET=STAFF_PAGE),
+    "treatments.appointment_ics": route(lambda r: f"/appointments/{r.appointment}.ics",
+                                        GET=OWN_RECORD),
+    "treatments.appointment_reschedule": route(
+        lambda r: f"/appointments/{r.booked_appointment}/reschedule", GET=STAFF_PAGE,
+        POST=STAFF_FORM_422),
+    "treatments.appointment_cancel": route(
+        lambda r: f"/appointments/{r.booked_appointment}/cancel", GET=STAFF_PAGE,
+        POST=STAFF_FORM_REFUSED),
+    # posted without the record's version: refused as a conflict
+    "treatments.appointment_no_show": route(
+        lambda r: f"/appointments/{r.booked_appointment}/no-show", POST=STAFF_CONFLICT),
+    "treatments.appointment_visit": route(
+        lambda r: f"/appointments/{r.booked_appointment}/visit", GET=PRACTITIONER_PAGE,
+        POST=PRACTITIONER_PAGE),
+    "treatments.visit_detail": route(lambda r: f"/visits/{r.visit}", GET=STAFF_PAGE),
+    "treatments.visit_sign": route(lambda r: f"/visits/{r.draft_visit}/sign",
+                                   POST=statuses(302, 404, 404, 409, 403)),
+    "treatments.visit_amend": route(lambda r: f"/visits/{r.visit}/amend",
+                                    GET=PRACTITIONER_PAGE, POST=PRACTITIONER_PAGE),
+    "treatments.schedule": route(lambda r: "/schedule/", GET=STAFF_PAGE),
+    "treatments.calendar_settings": route(lambda r: "/schedule/calendar",
+                                          GET=PRACTITIONER_PAGE,
+                                          POST=statuses(302, 404, 404, 302, 403)),
+    # the token is the only credential: anyone holding it gets the feed
+    "treatments.calendar_feed": route(lambda r: f"/calendar/{r.feed_token}.ics",
+                                      GET=statuses(200, 200, 200, 200, 200)),
+}
+
+PROGRESS_ROUTES = {
+    "progress.course_progress_json": route(lambda r: f"/api/courses/{r.course}/progress",
+                                           GET=OWN_JSON),
+    "progress.patient_progress_json": route(lambda r: f"/api/patients/{r.patient}/progress",
+                                            GET=OWN_JSON),
+    "progress.patient_overview": route(lambda r: f"/patients/{r.patient}/progress",
+                                       GET=STAFF_PAGE),
+    "progress.course_report": route(course_url("/report"), GET=OWN_RECORD),
+    "progress.course_scores_csv": route(course_url("/scores.csv"), GET=OWN_RECORD),
+    "progress.outcomes": route(lambda r: "/outcomes", GET=STAFF_PAGE),
+    "portal.home": route(lambda r: "/portal/", GET=PORTAL_PAGE),
+    "portal.course": route(lambda r: f"/portal/courses/{r.course}",
+                           GET=statuses(302, 200, 404, 403, 403)),
+    "portal.checkin": route(lambda r: "/portal/checkin", POST=PORTAL_PAGE),
+}
+
+
+def patient_form(name):
+    return route(lambda r: f"/patients/{r.patient}/{name}/new", GET=STAFF_PAGE,
+                 POST=STAFF_FORM_422)
+
+
+BILLING_ROUTES = {
+    "billing.new_payment": patient_form("payments"),
+    "billing.new_adjustment": patient_form("adjustments"),
+    "billing.new_package": patient_form("packages"),
+    "billing.new_charge": patient_form("charges"),
+    "billing.new_policy": patient_form("policies"),
+    "billing.edit_policy": route(lambda r: f"/policies/{r.policy}/edit", GET=STAFF_PAGE,
+                                 POST=STAFF_FORM_422),
+    "billing.set_course_policy": route(course_url("/policy"), POST=STAFF_ACTION),
+    "billing.superbill": route(course_url("/superbill"), GET=STAFF_PAGE),
+    "billing.report": route(lambda r: "/billing/", GET=STAFF_PAGE),
+    "billing.report_export": route(lambda r: "/billing/report.csv", GET=STAFF_PAGE),
+    "billing.fees": route(lambda r: "/admin/fees", GET=ADMIN_PAGE),
+    "billing.edit_fee": route(lambda r: f"/admin/fees/{r.fee_code}", GET=ADMIN_PAGE,
+                              POST=statuses(302, 404, 404, 403, 422)),
+    "billing.edit_practitioner_ids": route(
+        lambda r: f"/admin/practitioners/{r.practitioner}/billing-ids", GET=ADMIN_PAGE,
+        POST=statuses(302, 404, 404, 403, 422)),
+}
 
 ROUTES = {
     "auth.index": route(lambda r: "/", GET=statuses(302, 302, 302, 302, 302)),
@@ -61,13 +164,14 @@ ROUTES = {
     "patients.restore": route(lambda r: f"/patients/{r.patient}/restore", POST=STAFF_ACTION),
     "clinic.settings": route(lambda r: "/admin/settings", GET=ADMIN_PAGE,
                              POST=statuses(302, 404, 404, 403, 302)),
-    "treatments.appointment_ics": route(lambda r: f"/appointments/{r.appointment}.ics",
-                                        GET=OWN_RECORD),
     "audit.events": route(lambda r: "/admin/audit", GET=ADMIN_PAGE),
+    **TREATMENT_ROUTES,
+    **PROGRESS_ROUTES,
+    **BILLING_ROUTES,
 }
 
 #: statuses that mean "not for you": nothing may change when a request gets one
-DENIALS = {403, 404, 405}
+DENIALS = {401, 403, 404, 405}  # 401: a JSON endpoint asked without signing in
 
 
 def is_denial(role, status, location=""):

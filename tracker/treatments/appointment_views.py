@@ -12,7 +12,7 @@ from tracker.extensions import db
 from tracker.patients.models import Patient
 from tracker.treatments import scheduling
 from tracker.treatments.errors import BookingError, TreatmentError
-from tracker.treatments.form_fields import version_value
+from tracker.treatments.form_fields import submitted_version
 from tracker.treatments.queries import (
     load_appointment,
     load_course,
@@ -160,7 +160,7 @@ def appointment_reschedule(appointment_id):
         starts_at = scheduling.clinic_instant(form.starts_on.data, form.at_time.data)
         try:
             run_service(scheduling.reschedule_appointment, appointment, starts_at,
-                        form.duration.data, expected_version=version_value(form.version))
+                        form.duration.data, expected_version=submitted_version(form.version))
         except TreatmentError as error:
             return refuse("treatments/appointment_reschedule.html", error, form=form, **context)
         db.session.commit()
@@ -177,7 +177,7 @@ def appointment_cancel(appointment_id):
     if form.validate_on_submit():
         try:
             run_service(scheduling.cancel_appointment, appointment, form.reason.data,
-                        expected_version=version_value(form.version))
+                        expected_version=submitted_version(form.version))
         except TreatmentError as error:
             return refuse("treatments/appointment_cancel.html", error, form=form,
                           appointment=appointment)
@@ -197,7 +197,7 @@ def appointment_no_show(appointment_id):
         abort(400)
     try:
         run_service(scheduling.mark_no_show, appointment,
-                    expected_version=version_value(form.version))
+                    expected_version=submitted_version(form.version))
     except TreatmentError as error:
         return refuse("treatments/appointment_detail.html", error, appointment=appointment,
                       patient=appointment.patient, action_form=ActionForm(

@@ -17,6 +17,7 @@ from flask_login import current_user
 from tracker.auth.access import public, roles_required, staff_required
 from tracker.clinic.settings import clinic_settings
 from tracker.extensions import db
+from tracker.forms import EARLIEST_DAY, LATEST_DAY
 from tracker.treatments import feeds
 from tracker.treatments.calendar import calendar_bytes
 from tracker.treatments.queries import appointments_between, day_bounds, practitioners
@@ -30,9 +31,10 @@ ALL = "all"
 
 def _chosen_day():
     try:
-        return date.fromisoformat(request.args.get("day", ""))
+        day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
         return local_today()
+    return day if EARLIEST_DAY <= day <= LATEST_DAY else local_today()
 
 
 def _chosen_practitioner(staff):

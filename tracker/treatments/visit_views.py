@@ -8,8 +8,8 @@ from tracker.auth.access import roles_required, staff_required
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.treatments import visits as services
-from tracker.treatments.errors import TreatmentError, VisitLockedError
-from tracker.treatments.form_fields import version_value
+from tracker.treatments.errors import ConflictError, TreatmentError, VisitLockedError
+from tracker.treatments.form_fields import submitted_version, version_value
 from tracker.treatments.queries import load_appointment, load_visit
 from tracker.treatments.safety import cautioned_points, estim_caution, general_warnings
 from tracker.treatments.schedule_forms import ActionForm
@@ -115,10 +115,10 @@ def visit_sign(visit_id):
         abort(400)
     try:
         run_service(services.sign_visit, visit, current_user,
-                    expected_version=version_value(form.version))
+                    expected_version=submitted_version(form.version))
     except TreatmentError as error:
         db.session.rollback()
-        status = CONFLICT if isinstance(error, VisitLockedError) else 422
+        status = CONFLICT if isinstance(error, (VisitLockedError, ConflictError)) else 422
         return _visit_page(load_visit(visit_id), status, str(error))
     db.session.commit()
     return _saved_redirect(visit, signed=True)
@@ -138,7 +138,7 @@ def visit_amend(visit_id):
     if form.validate_on_submit():
         try:
             run_service(services.amend_visit, visit, current_user, reason=form.reason.data,
-                        changes=form.changes(), expected_version=version_value(form.version))
+                        changes=form.changes(), expected_version=submitted_version(form.version))
         except TreatmentError as error:
             return refuse("treatments/visit_amend.html", error, form=form, visit=visit,
                           patient=visit.patient)
