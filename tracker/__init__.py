@@ -76,6 +76,9 @@ def register_template_helpers(app):
 def register_commands(app):
     from tracker.auth.cli import users_cli
     from tracker.demo import demo_cli
+    from tracker.reminders.cli import reminders_cli, scheduler_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(scheduler_cli)
+    app.cli.add_command(reminders_cli)
