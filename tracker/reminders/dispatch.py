@@ -82,7 +82,10 @@ def claim_due(now, limit, lease_seconds):
     candidates = (sa.select(Reminder.id).where(due_condition(now))
                   .order_by(Reminder.next_attempt_at, Reminder.id).limit(limit))
     if db.session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        # Lock the rows first, in their own statement: inside "UPDATE … WHERE id IN
+        # (SELECT … LIMIT n FOR UPDATE)" PostgreSQL re-runs the subquery as rows change
+        # and the LIMIT stops holding. The locks last until the claim commits.
+        candidates = db.session.scalars(candidates.with_for_update(skip_locked=True)).all()
     token = uuid.uuid4().hex
     claimed = db.session.execute(
         sa.update(Reminder)
