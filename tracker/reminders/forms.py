@@ -26,7 +26,7 @@ def score_from_0_to_10(form, field):
 
 
 def score_field(label, *validators):
-    return RadioField(label, choices=SCORES, coerce=score_or_none, validate_choice=False,
+    return RadioField(label, coerce=score_or_none, validate_choice=False,
                       validators=[*validators, score_from_0_to_10])
 
 
@@ -38,8 +38,14 @@ class CheckinForm(FlaskForm):
     peg_activity = score_field("During the past week, how much has pain interfered with "
                                "your general activity?")
     side_effects = SelectMultipleField(
-        "Since your visit, have you noticed any of these?", choices=SIDE_EFFECTS,
+        "Since your visit, have you noticed any of these?",
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in (self.pain, self.peg_enjoyment, self.peg_activity):
+            field.choices = SCORES
+        self.side_effects.choices = SIDE_EFFECTS
 
     def service_values(self, purpose):
         from tracker.reminders.models import CheckinPurpose

@@ -65,14 +65,13 @@ def send_due(now):
 
 def build_scheduler(app, *, plan_every=PLAN_EVERY_SECONDS,
                     dispatch_every=DISPATCH_EVERY_SECONDS):
-    scheduler = BlockingScheduler(timezone=UTC, job_defaults={"coalesce": True,
-                                                              "max_instances": 1})
+    scheduler = BlockingScheduler(timezone=UTC)
     start = datetime.now(UTC)
-    scheduler.add_job(plan_job, "interval", args=[app], seconds=plan_every,
-                      id="plan-reminders", misfire_grace_time=plan_every, next_run_time=start)
-    scheduler.add_job(dispatch_job, "interval", args=[app], seconds=dispatch_every,
-                      id="dispatch-reminders", misfire_grace_time=dispatch_every,
-                      next_run_time=start)
+    for job, job_id, seconds in ((plan_job, "plan-reminders", plan_every),
+                                 (dispatch_job, "dispatch-reminders", dispatch_every)):
+        scheduler.add_job(job, "interval", args=[app], seconds=seconds, id=job_id,
+                          coalesce=True, max_instances=1, misfire_grace_time=seconds,
+                          next_run_time=start)
     return scheduler
 
 
