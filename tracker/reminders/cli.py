@@ -1,5 +1,6 @@
 """`flask scheduler run` and `flask reminders send-due [--now ISO-8601]`."""
 
+import logging
 from datetime import UTC, datetime
 
 import click
@@ -41,6 +42,9 @@ class InstantType(click.ParamType):
               show_default=True, help="Seconds between outbox dispatches.")
 def run_command(plan_every, dispatch_every):
     """Plan and send reminders until stopped (Ctrl-C). Several may run at once."""
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = build_scheduler(current_app._get_current_object(), plan_every=plan_every,
                                 dispatch_every=dispatch_every)
     click.echo(f"Scheduler running (UTC): planning every {plan_every} s, "
