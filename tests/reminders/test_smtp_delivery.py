@@ -8,6 +8,7 @@ from icalendar import Calendar
 
 from tests.factories import make_appointment, make_course, make_patient
 from tests.reminders.conftest import SmtpServer, free_port, run_send_due
+from tracker.clinic.services import update_settings
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.reminders.models import Reminder
@@ -136,3 +137,14 @@ def test_after_the_last_attempt_the_reminder_is_failed(make_app):
     run_send_due(app, now + timedelta(hours=1))
     db.session.refresh(reminder)
     assert reminder.attempts == 5
+
+
+def test_names_outside_ascii_survive_the_trip(smtp_server, send_due):
+    update_settings({"clinic.name": "Clínica Meridián"})
+    db.session.commit()
+    booked(first_name="Zoë", last_name="Müller")
+    send_due(STARTS - timedelta(hours=23))
+    [message] = smtp_server.messages
+    assert message["To"].addresses[0].display_name.startswith("Zoë Müller")
+    assert message["From"].addresses[0].display_name == "Clínica Meridián"
+    assert "Hello Zoë," in plain_text(message)

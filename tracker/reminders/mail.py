@@ -1,7 +1,7 @@
 """Mail backends, chosen by MAIL_BACKEND: smtp, file (development) or memory (tests).
 
 Each backend opens a connection for a batch (`with backend.connect() as connection:`)
-and sends `email.message.EmailMessage` objects through it. A failure to reach the server
+and sends `email.message.Message` objects through it. A failure to reach the server
 at all raises `MailServerUnavailable`, so the dispatcher can stop the batch instead of
 trying every remaining message against a server that is down.
 """
@@ -11,6 +11,7 @@ import secrets
 import smtplib
 import ssl
 from contextlib import contextmanager, suppress
+from email import message_from_bytes, policy
 from pathlib import Path
 
 from flask import current_app
@@ -25,7 +26,10 @@ class MailServerUnavailable(OSError):
 
 
 class MemoryBackend:
-    """Keeps messages in `app.extensions["mail_outbox"]`, for unit tests."""
+    """Keeps messages in `app.extensions["mail_outbox"]`, for unit tests.
+
+    Each is kept as a recipient would parse it (`EmailMessage`, standard policy).
+    """
 
     def __init__(self, app):
         self.outbox = app.extensions.setdefault("mail_outbox", [])
@@ -35,7 +39,7 @@ class MemoryBackend:
         yield self
 
     def send(self, message):
-        self.outbox.append(message)
+        self.outbox.append(message_from_bytes(message.as_bytes(), policy=policy.default))
 
 
 class FileBackend:
