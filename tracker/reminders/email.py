@@ -6,10 +6,10 @@ answer a check-in; never diagnoses, scores or notes.
 
 from email import encoders
 from email.header import Header
-from email.policy import compat32
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
