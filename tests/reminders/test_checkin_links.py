@@ -137,3 +137,14 @@ def test_bad_peg_answers_are_named(client, field):
     response = client.post(path, data={"pain": "3", field: "12"})
     assert response.status_code == 422 and f'id="{field}-error"'.encode() in response.data
     assert checkins() == []
+
+
+def test_the_check_in_form_carries_its_own_form_token(make_app):
+    path = emailed_link()
+    strict = make_app(WTF_CSRF_ENABLED=True).test_client()
+    page = strict.get(path)
+    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.data).group(1).decode()
+    assert strict.post(path, data={"pain": "5"}).status_code == 400
+    assert checkins() == []
+    assert strict.post(path, data={"pain": "5", "csrf_token": token}).status_code == 302
+    assert [checkin.pain for checkin in checkins()] == [5]

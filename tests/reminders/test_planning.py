@@ -8,6 +8,7 @@ from tests.factories import make_appointment, make_checkin, make_course, make_pa
 from tracker.clinic.services import update_settings
 from tracker.db import utcnow
 from tracker.extensions import db
+from tracker.reminders.mail import memory_outbox
 from tracker.reminders.models import Reminder
 from tracker.reminders.planning import plan_reminders
 from tracker.treatments.signals import (
@@ -129,11 +130,13 @@ def test_moving_back_to_the_original_time_revives_its_reminder():
     assert rows(status="pending")[0].due_at == starts - timedelta(hours=24)
 
 
-def test_a_booking_signal_plans_the_reminder_immediately():
+def test_a_booking_signal_plans_the_reminder_immediately_but_sends_nothing():
+    memory_outbox().clear()
     appointment = booked(soon())
     appointment_booked.send(appointment)
     db.session.commit()
     assert len(rows(status="pending")) == 1
+    assert memory_outbox() == []  # only the scheduler sends
 
 
 def test_opting_out_after_planning_cancels_what_is_pending():

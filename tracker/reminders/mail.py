@@ -75,12 +75,17 @@ class SmtpBackend:
                                         context=ssl.create_default_context())
             else:
                 smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-                if self.use_tls:
-                    smtp.starttls(context=ssl.create_default_context())
+        except (OSError, smtplib.SMTPException) as error:
+            raise MailServerUnavailable(f"Cannot reach {self.host}:{self.port}: {error}") from error
+        try:
+            if self.use_tls and not self.use_ssl:
+                smtp.starttls(context=ssl.create_default_context())
             if self.username:
                 smtp.login(self.username, self.password or "")
         except (OSError, smtplib.SMTPException) as error:
-            raise MailServerUnavailable(f"Cannot reach {self.host}:{self.port}: {error}") from error
+            smtp.close()
+            raise MailServerUnavailable(
+                f"{self.host}:{self.port} refused the session: {error}") from error
         return smtp
 
     @contextmanager
