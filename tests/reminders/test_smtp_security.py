@@ -19,10 +19,13 @@ STARTS = datetime(2026, 9, 15, 14, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
+def certificate(app, tmp_path_factory):
     """A self-signed certificate for 127.0.0.1, made with the openssl command."""
     if shutil.which("openssl") is None:
-        pytest.fail("The openssl command is needed to make a test certificate.")
+        missing = "The openssl command is needed to make a test certificate."
+        if app.config["RUNNING_IN_CI"]:
+            pytest.fail(missing)
+        pytest.skip(missing)
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
