@@ -31,6 +31,8 @@ class HostileForm:
     text_fields: tuple = ()  #: free-text fields whose HTML must come back escaped
     #: False when `valid` is only part of a submission (sending all of it would sign out)
     valid_is_complete: bool = True
+    #: the statuses that mean the submission was taken (and may have changed data)
+    accepted_with: tuple = (302, 303)
 
     def valid_data(self, records: Records):
         return self.valid(records) if callable(self.valid) else dict(self.valid)
@@ -83,9 +85,13 @@ FORMS = [
                 ("patient", "user", "action", "date_from", "date_to", "page"), method="GET"),
 ]
 
-from tests.security.hostile_forms import billing_forms, clinical_forms  # noqa: E402
+from tests.security.hostile_forms import (  # noqa: E402
+    billing_forms,
+    clinical_forms,
+    reminder_forms,
+)
 
-FORMS += clinical_forms() + billing_forms()
+FORMS += clinical_forms() + billing_forms() + reminder_forms()
 
 #: HTML that must never come back unescaped from any page
 HTML_PAYLOADS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',

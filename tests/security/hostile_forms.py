@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from tests.security.world import ADMIN, PATIENT, PRACTITIONER
+from tests.security.world import ADMIN, ANONYMOUS, PATIENT, PRACTITIONER
 from tracker.db import utcnow
 from tracker.extensions import db
 
@@ -224,6 +224,21 @@ def clinical_forms():
                     "side_effects": "bruising"}),
         form("progress JSON", PATIENT, lambda r: f"/api/courses/{r.course}/progress",
              ("since", "format"), method="GET"),
+    ]
+
+
+def reminder_forms():
+    return [
+        form("outbox filters", ADMIN, lambda r: "/admin/reminders", ("status", "kind", "page"),
+             method="GET"),
+        form("reminder retry", ADMIN, lambda r: f"/admin/reminders/{r.reminder}/retry",
+             ("status", "reminder_id")),
+        form("emailed check-in", ANONYMOUS, lambda r: f"/checkin/{r.checkin_link}",
+             ("pain", "peg_enjoyment", "peg_activity", "side_effects"),
+             valid={"pain": "3", "side_effects": "soreness"}),
+        form("unsubscribe", ANONYMOUS, lambda r: f"/unsubscribe/{r.unsubscribe_link}",
+             ("List-Unsubscribe", "patient_id"), valid={"List-Unsubscribe": "One-Click"},
+             accepted_with=(200,)),
     ]
 
 

@@ -30,6 +30,8 @@ ADMIN_PAGE = statuses(302, 404, 404, 403, 200)
 SIGNED_IN_PAGE = statuses(302, 200, 200, 200, 200)
 #: a record a patient may open when it is theirs, and staff always
 OWN_RECORD = statuses(302, 200, 404, 200, 200)
+#: anyone, signed in or not
+EVERYONE = statuses(200, 200, 200, 200, 200)
 #: JSON for a patient's own records: 401 rather than a redirect when not signed in
 OWN_JSON = statuses(401, 200, 404, 200, 200)
 #: a staff form posted empty: shown again with its messages (200), or 422 (billing)
@@ -46,10 +48,12 @@ PORTAL_PAGE = statuses(302, 200, 200, 403, 403)
 class Route:
     url: object  #: Records -> path
     expect: dict = field(default_factory=dict)  #: method -> {role: status}
+    #: the URL carries its own credential (an emailed link): whoever holds it gets the page
+    by_link: bool = False
 
 
-def route(url, **expect):
-    return Route(url=url, expect=expect)
+def route(url, by_link=False, **expect):
+    return Route(url=url, expect=expect, by_link=by_link)
 
 
 def course_url(suffix=""):
@@ -100,7 +104,7 @@ TREATMENT_ROUTES = {
                                           POST=statuses(302, 404, 404, 302, 403)),
     # the token is the only credential: anyone holding it gets the feed
     "treatments.calendar_feed": route(lambda r: f"/calendar/{r.feed_token}.ics",
-                                      GET=statuses(200, 200, 200, 200, 200)),
+                                      by_link=True, GET=EVERYONE),
 }
 
 PROGRESS_ROUTES = {
@@ -145,6 +149,18 @@ BILLING_ROUTES = {
         POST=statuses(302, 404, 404, 403, 422)),
 }
 
+REMINDER_ROUTES = {
+    "reminders.outbox": route(lambda r: "/admin/reminders", GET=ADMIN_PAGE),
+    "reminders.retry": route(lambda r: f"/admin/reminders/{r.reminder}/retry",
+                             POST=statuses(302, 404, 404, 403, 302)),
+    "reminders.checkin_thanks": route(lambda r: "/checkin/thanks", GET=EVERYONE),
+    # posted empty, the check-in form asks for the score (422) and spends nothing
+    "reminders.checkin": route(lambda r: f"/checkin/{r.checkin_link}", by_link=True,
+                               GET=EVERYONE, POST=statuses(422, 422, 422, 422, 422)),
+    "reminders.unsubscribe": route(lambda r: f"/unsubscribe/{r.unsubscribe_link}",
+                                   by_link=True, GET=EVERYONE, POST=EVERYONE),
+}
+
 ROUTES = {
     "auth.index": route(lambda r: "/", GET=statuses(302, 302, 302, 302, 302)),
     "auth.login": route(lambda r: "/login", GET=statuses(200, 302, 302, 302, 302),
@@ -168,6 +184,7 @@ ROUTES = {
     **TREATMENT_ROUTES,
     **PROGRESS_ROUTES,
     **BILLING_ROUTES,
+    **REMINDER_ROUTES,
 }
 
 #: statuses that mean "not for you": nothing may change when a request gets one
