@@ -33,6 +33,9 @@ class HostileForm:
     valid_is_complete: bool = True
     #: the statuses that mean the submission was taken (and may have changed data)
     accepted_with: tuple = (302, 303)
+    #: False when what it changes is not the world patient's data (the audit event for an
+    #: accepted submission then need not name that patient)
+    names_patient: bool = True
 
     def valid_data(self, records: Records):
         return self.valid(records) if callable(self.valid) else dict(self.valid)
@@ -61,12 +64,13 @@ def patient_page(records):
 
 
 FORMS = [
-    HostileForm("login", ANONYMOUS, lambda r: "/login", ("email", "password", "next")),
+    HostileForm("login", ANONYMOUS, lambda r: "/login", ("email", "password", "next"),
+                names_patient=False),
     HostileForm("patient search", PRACTITIONER, lambda r: "/patients/",
                 ("q", "page", "archived"), method="GET"),
     HostileForm("new patient", PRACTITIONER, lambda r: "/patients/new", PATIENT_FIELDS,
                 valid=VALID_PATIENT, shown_at=lambda r: "/patients/?archived=1",
-                text_fields=("first_name", "last_name")),
+                text_fields=("first_name", "last_name"), names_patient=False),
     HostileForm("edit patient", PRACTITIONER, lambda r: f"/patients/{r.patient}/edit",
                 (*PATIENT_FIELDS, "version"), shown_at=patient_page,
                 valid=lambda r: VALID_PATIENT | {"version": patient_version(r)},
@@ -77,10 +81,12 @@ FORMS = [
                 ("version",)),
     HostileForm("clinic settings", ADMIN, lambda r: "/admin/settings", tuple(SPECS),
                 valid=VALID_SETTINGS, shown_at=lambda r: "/admin/settings",
-                text_fields=("clinic.name", "clinic.address", "clinic.phone")),
+                text_fields=("clinic.name", "clinic.address", "clinic.phone"),
+                names_patient=False),
     HostileForm("change password", PRACTITIONER, lambda r: "/account/password",
                 ("current_password", "new_password", "confirm_password"),
-                valid={"current_password": PASSWORD}, valid_is_complete=False),
+                valid={"current_password": PASSWORD}, valid_is_complete=False,
+                names_patient=False),
     HostileForm("audit filters", ADMIN, lambda r: "/admin/audit",
                 ("patient", "user", "action", "date_from", "date_to", "page"), method="GET"),
 ]

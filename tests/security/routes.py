@@ -10,7 +10,7 @@ the app has a route this table lacks (or the table a route the app lacks).
 The common shapes are named below; spell a route's statuses out when it differs.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tests.security.world import ADMIN, ANONYMOUS, OTHER_PATIENT, PATIENT, PRACTITIONER
 
@@ -50,6 +50,12 @@ class Route:
     expect: dict = field(default_factory=dict)  #: method -> {role: status}
     #: the URL carries its own credential (an emailed link): whoever holds it gets the page
     by_link: bool = False
+    #: what a GET shows: PATIENT_DATA (an audit event must name the URL's patient) or
+    #: PATIENT_LIST (an audit event must be written); see test_audit_coverage.py
+    shows: str = ""
+
+
+PATIENT_DATA, PATIENT_LIST = "patient data", "patient list"
 
 
 def route(url, by_link=False, **expect):
@@ -64,9 +70,9 @@ TREATMENT_ROUTES = {
     "treatments.course_new": route(lambda r: f"/courses/new?patient_id={r.patient}",
                                    GET=PRACTITIONER_PAGE, POST=PRACTITIONER_PAGE),
     "treatments.course_detail": route(course_url(), GET=statuses(302, 302, 404, 200, 200)),
-    # posted empty, the form keeps the course's own values: saved unchanged
+    # posted empty, the form keeps the course's values but not its version: a conflict
     "treatments.course_edit": route(course_url("/edit"), GET=PRACTITIONER_PAGE,
-                                    POST=statuses(302, 404, 404, 302, 403)),
+                                    POST=statuses(302, 404, 404, 409, 403)),
     "treatments.course_extend": route(course_url("/extend"), GET=PRACTITIONER_PAGE,
                                       POST=PRACTITIONER_PAGE),
     "treatments.course_complete": route(course_url("/complete"), GET=PRACTITIONER_PAGE,
@@ -81,9 +87,10 @@ TREATMENT_ROUTES = {
                                            GET=STAFF_PAGE),
     "treatments.appointment_ics": route(lambda r: f"/appointments/{r.appointment}.ics",
                                         GET=OWN_RECORD),
+    # posted empty, the form keeps the appointment's time but not its version: a conflict
     "treatments.appointment_reschedule": route(
         lambda r: f"/appointments/{r.booked_appointment}/reschedule", GET=STAFF_PAGE,
-        POST=STAFF_FORM_422),
+        POST=STAFF_CONFLICT),
     "treatments.appointment_cancel": route(
         lambda r: f"/appointments/{r.booked_appointment}/cancel", GET=STAFF_PAGE,
         POST=STAFF_FORM_REFUSED),
@@ -186,6 +193,31 @@ ROUTES = {
     **BILLING_ROUTES,
     **REMINDER_ROUTES,
 }
+
+#: the GET pages that show patient data, each read recorded in the audit trail
+SHOWS = {
+    PATIENT_DATA: [
+        "patients.detail", "patients.edit", "treatments.course_new",
+        "treatments.course_detail", "treatments.course_edit", "treatments.course_extend",
+        "treatments.course_complete", "treatments.course_discontinue",
+        "treatments.course_book", "treatments.appointment_new",
+        "treatments.appointment_detail", "treatments.appointment_ics",
+        "treatments.appointment_reschedule", "treatments.appointment_cancel",
+        "treatments.appointment_visit", "treatments.visit_detail", "treatments.visit_amend",
+        "progress.course_progress_json", "progress.patient_progress_json",
+        "progress.patient_overview", "progress.course_report", "progress.course_scores_csv",
+        "portal.home", "portal.course", "billing.new_payment", "billing.new_adjustment",
+        "billing.new_package", "billing.new_charge", "billing.new_policy",
+        "billing.edit_policy", "billing.superbill",
+    ],
+    PATIENT_LIST: [
+        "patients.index", "treatments.schedule", "treatments.calendar_feed", "billing.report",
+        "billing.report_export", "reminders.outbox",
+    ],
+}
+ROUTES = {endpoint: replace(case, shows=next(
+    (shows for shows, endpoints in SHOWS.items() if endpoint in endpoints), ""))
+    for endpoint, case in ROUTES.items()}
 
 #: statuses that mean "not for you": nothing may change when a request gets one
 DENIALS = {401, 403, 404, 405}  # 401: a JSON endpoint asked without signing in

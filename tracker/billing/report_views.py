@@ -47,6 +47,7 @@ def _report_filters():
 def report():
     start, end, practitioner_id, errors = _report_filters()
     rows, total = finance_report(start, end, practitioner_id)
+    audit_read("billing.report.view", details={"from": start.isoformat(), "to": end.isoformat()})
     practitioners = db.session.scalars(sa.select(User).where(
         User.role == Role.PRACTITIONER).order_by(User.name)).all()
     return render_template("billing/report.html", rows=rows, total=total, start=start, end=end,

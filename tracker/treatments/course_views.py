@@ -52,6 +52,8 @@ def course_new():
                       frequency=DEFAULT_FREQUENCY,
                       practitioner_id=current_user.id)
     context = {"patient": patient, "course": None, "warnings": general_warnings(patient)}
+    if request.method == "GET":
+        audit_read("patient.view", record=patient, details={"page": "plan a course"})
     if form.validate_on_submit():
         try:
             course = services.plan_course(patient, **form.service_values())
@@ -87,8 +89,11 @@ def course_detail(course_id):
 def course_edit(course_id):
     course = load_course(course_id)
     form = CourseForm(obj=course, practitioners=practitioners())
+    # the version is only ever the one the form was sent with, never the course's own
+    form.version.data = course.version if request.method == "GET" else request.form.get(
+        "version")
     if request.method == "GET":
-        form.version.data = course.version
+        audit_read("course.view", record=course, details={"page": "edit"})
     context = {"patient": course.patient, "course": course,
                "warnings": general_warnings(course.patient),
                "notes": collect(course_planning_notes, course.patient,
@@ -111,6 +116,7 @@ def _course_action(course_id, form_class, template, act, done_message, prefill=N
     course = load_course(course_id)
     form = form_class()
     if request.method == "GET":
+        audit_read("course.view", record=course, details={"page": template})
         form.version.data = course.version
         for name, value in (prefill or {}).items():
             form[name].data = value(course) if callable(value) else value

@@ -25,8 +25,10 @@ def _form_for(visit, catalogue):
             "pain_before", "pain_after", "techniques", "needles_in", "needles_out",
             "retention_minutes", "face_to_face_minutes", "adverse_events",
             "adverse_event_notes", "estim_override_reason", "subjective", "objective",
-            "assessment", "plan", "home_plan", "version")}
-    return VisitForm(formdata=request.form if request.method == "POST" else None, data=data)
+            "assessment", "plan", "home_plan")}
+    if request.method == "POST":  # the version is only ever the one the form was sent with
+        return VisitForm(formdata=request.form, data=data)
+    return VisitForm(formdata=None, data=data | {"version": visit and visit.version})
 
 
 def _visit_page(visit, status=200, error=None):
@@ -75,6 +77,8 @@ def appointment_visit(appointment_id):
     refusal = _not_editable(appointment)
     if refusal is not None:
         return refusal
+    if request.method == "GET":
+        audit_read("appointment.view", record=appointment, details={"page": "visit record"})
     catalogue = services.point_catalogue()
     form = _form_for(appointment.visit, catalogue)
     patient = appointment.patient
@@ -135,6 +139,7 @@ def visit_amend(visit_id):
     form = AmendForm(obj=visit) if request.method == "GET" else AmendForm()
     if request.method == "GET":
         form.reason.data = ""
+        audit_read("visit.view", record=visit, details={"page": "amend"})
     if form.validate_on_submit():
         try:
             run_service(services.amend_visit, visit, current_user, reason=form.reason.data,

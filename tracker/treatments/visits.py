@@ -233,9 +233,13 @@ def is_last_planned_session(visit):
 
 
 def _amended_fields(visit, changes):
-    """The amendable fields whose values really change, validated."""
-    changes = {field: value for field, value in _notes_as_text(changes).items()
-               if field in AMENDABLE_FIELDS and getattr(visit, field) != value}
+    """The amendable fields whose values really change, validated.
+
+    A field not sent at all (None) is left as it is; an emptied note arrives as "".
+    """
+    changes = {field: value for field, value in changes.items()
+               if field in AMENDABLE_FIELDS and value is not None
+               and getattr(visit, field) != value}
     if not changes:
         raise TreatmentError("Nothing was changed: change at least one field to amend.")
     _validate_values(changes, pains_required=True)
