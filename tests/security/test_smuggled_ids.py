@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from tests.security.hostile import FORMS
 from tests.security.world import OTHER_PATIENT, build_world, sign_in
+from tracker.auth.models import User
 from tracker.extensions import db
 
 FORM = {form.name: form for form in FORMS}
@@ -22,7 +23,9 @@ def smuggled(b):
     return {"patient_id": str(b.patient), "course_id": str(b.course),
             "appointment_id": str(b.booked_appointment), "visit_id": str(b.visit),
             "insurance_policy_id": str(b.policy), "policy_id": str(b.policy),
-            "user_id": str(b.patient_user), "reminder_id": str(b.reminder)}
+            "user_id": str(b.patient_user), "reminder_id": str(b.reminder),
+            "practitioner_id_override": str(b.patient_user), "role": "admin",
+            "is_admin": "1", "signed_by_id": str(b.patient_user)}
 
 
 #: (form, fields of B's put into A's valid submission)
@@ -64,6 +67,10 @@ def owned_rows(patient_id):
     return rows
 
 
+def roles():
+    return db.session.execute(sa.select(User.id, User.role).order_by(User.id)).all()
+
+
 def cross_patient_links():
     """Rows pointing at a course, appointment, visit or policy of another patient."""
     found = []
@@ -89,12 +96,13 @@ def test_a_smuggled_id_of_another_patient_changes_nothing_of_theirs(app, name, e
     other = world.records[OTHER_PATIENT]
     client = app.test_client()
     sign_in(client, user)
-    before = owned_rows(other.patient)
+    before, roles_before = owned_rows(other.patient), roles()
     response = client.post(form.url(records),
                            data=form.valid_data(records) | extra(other))
     assert response.status_code < 500
     db.session.expire_all()
     assert owned_rows(other.patient) == before, f"{name} changed patient B's records"
+    assert roles() == roles_before, f"{name} changed someone's role"
     assert cross_patient_links() == [], f"{name} linked A's records to B's"
 
 
