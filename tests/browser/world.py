@@ -23,7 +23,7 @@ from tests.factories import (
 from tracker.auth.models import Role
 from tracker.billing import policies
 from tracker.billing.ledger import Payer
-from tracker.billing.services import record_payment
+from tracker.billing.services import record_payment, set_practitioner_ids
 from tracker.clinic.services import update_settings
 from tracker.extensions import db
 from tracker.treatments import feeds, visits
@@ -69,6 +69,8 @@ CLINIC = {
     "clinic.address": "120 Harbor Street, Suite 4, Portland, ME 04101",
     "clinic.phone": "+1 207 555 0142",
     "clinic.email": "frontdesk@example.com",
+    "clinic.npi": "1457938623",
+    "clinic.tax_id": "01-0845123",
 }
 
 OTHER_PATIENTS = [
@@ -197,4 +199,5 @@ def _schedule_and_plans(world):
         world.others[1], world.practitioner, status=CourseStatus.PLANNED, region="sciatica",
         diagnosis_code="M54.41", diagnosis_label="Lumbago with sciatica, right side",
         planned_sessions=8, start_on=world.next_monday, baseline_pain=6)
+    set_practitioner_ids(world.practitioner, npi="1204583763", license_number="ME-AC-0412")
     feeds.regenerate_feed(world.practitioner, now=datetime(2026, 1, 5, 14, 0, tzinfo=UTC))
