@@ -86,6 +86,12 @@ PAGES = [
     Page("payment-new-errors", "admin", lambda w: f"/patients/{w.patient.id}/payments/new",
          status=422, submit={"amount": "-5", "received_on": ""}),
     Page("policy-edit", "admin", lambda w: f"/policies/{w.policy.id}/edit"),
+    # reminders: the outbox, and the pages an emailed link opens (no login)
+    Page("reminders-outbox", "admin", "/admin/reminders"),
+    Page("checkin-link", None, lambda w: w.checkin_path, phone=True),
+    Page("checkin-link-errors", None, lambda w: w.checkin_path, phone=True, status=422,
+         submit={}),
+    Page("unsubscribe", None, lambda w: w.unsubscribe_path, phone=True),
     # security
     Page("audit-events", "admin", lambda w: f"/admin/audit?patient={w.patient.id}"),
 ]

@@ -17,6 +17,7 @@ from tests.factories import (
     make_course,
     make_patient,
     make_patient_user,
+    make_reminder,
     make_user,
     make_visit,
 )
@@ -25,7 +26,11 @@ from tracker.billing import policies
 from tracker.billing.ledger import Payer
 from tracker.billing.services import record_payment, set_practitioner_ids
 from tracker.clinic.services import update_settings
+from tracker.db import utcnow
 from tracker.extensions import db
+from tracker.reminders.jobs import send_due
+from tracker.reminders.models import CheckinPurpose, ReminderKind, ReminderStatus
+from tracker.reminders.tokens import issue_checkin_token, signed_checkin_token, unsubscribe_token
 from tracker.treatments import feeds, visits
 from tracker.treatments.catalogue import ASHI, DIAGNOSIS_LABELS
 from tracker.treatments.checkins import record_checkin
@@ -54,6 +59,9 @@ class World:
     policy: object = None
     #: the Monday of next week, when the schedule is full
     next_monday: date = None
+    #: Grace's emailed check-in link and unsubscribe link (paths)
+    checkin_path: str = ""
+    unsubscribe_path: str = ""
     others: list = field(default_factory=list)
 
     def user_for(self, role):
@@ -120,6 +128,7 @@ def make_world():
     _grace_course(world, monday)
     _schedule_and_plans(world)
     db.session.commit()
+    _reminders(world, monday)
     return world
 
 
@@ -153,7 +162,8 @@ def _grace_course(world, monday):
     policies.set_course_policy(course, world.policy)
     starts = [clinic_instant(monday + timedelta(days=day), MORNING) for day in SESSION_DAYS]
     appointments = book_series(course, starts, 45)
-    signed = [_sign(appointment, world.practitioner, before, after)
+    signed = [sign_visit(appointment, world.practitioner, before, after,
+                         now=appointment.starts_at + timedelta(minutes=50))
               for appointment, (before, after) in zip(appointments, SIGNED_PAINS, strict=False)]
     world.appointment = appointments[len(SIGNED_PAINS)]
     world.amended_visit = signed[1]
@@ -172,9 +182,11 @@ def _grace_course(world, monday):
                    policy=world.policy, reference="EOB 88213", recorded_by=world.admin)
 
 
-def _sign(appointment, practitioner, before, after):
+def sign_visit(appointment, practitioner, before, after, *, now,
+               techniques=("manual", "cupping")):
+    """Record and sign an appointment's visit through the services (so billing charges it)."""
     values = {
-        "pain_before": before, "pain_after": after, "techniques": ["manual", "cupping"],
+        "pain_before": before, "pain_after": after, "techniques": list(techniques),
         "needles_in": 9, "needles_out": 9, "retention_minutes": 20, "face_to_face_minutes": 15,
         "subjective": "Stiff on getting up; eases with walking.",
         "objective": "Tender at L4–L5 paraspinals; flexion limited at end range.",
@@ -185,8 +197,7 @@ def _sign(appointment, practitioner, before, after):
               PointChoice("GV4", "midline"), PointChoice("BL25", "both"),
               PointChoice(ASHI, "left", "Left lumbar paraspinal at L4")]
     visit = visits.save_visit(appointment, practitioner, values=values, points=points)
-    return visits.sign_visit(visit, practitioner,
-                             now=appointment.starts_at + timedelta(minutes=50))
+    return visits.sign_visit(visit, practitioner, now=now)
 
 
 def _schedule_and_plans(world):
@@ -201,3 +212,19 @@ def _schedule_and_plans(world):
         planned_sessions=8, start_on=world.next_monday, baseline_pain=6)
     set_practitioner_ids(world.practitioner, npi="1204583763", license_number="ME-AC-0412")
     feeds.regenerate_feed(world.practitioner, now=datetime(2026, 1, 5, 14, 0, tzinfo=UTC))
+
+
+def _reminders(world, monday):
+    """The outbox as the sweeps leave it (a check-in sent, appointment reminders waiting),
+    one delivery that failed, and Grace's links from her latest email."""
+    send_due(world.amended_visit.course.signed_visits[-1].signed_at + timedelta(hours=25))
+    due = clinic_instant(world.next_monday - timedelta(days=1), time(9))
+    make_reminder(world.others[4], kind=ReminderKind.APPOINTMENT, status=ReminderStatus.FAILED,
+                  due_at=due, attempts=5, dedupe_key="browser-world:failed",
+                  last_error="550 5.1.1 <mei.zhang@example.net>: mailbox unavailable")
+    token = issue_checkin_token(purpose=CheckinPurpose.POST_VISIT, patient_id=world.patient.id,
+                                course_id=world.course.id, reminder_id=None, now=utcnow(),
+                                days=7)
+    db.session.commit()
+    world.checkin_path = f"/checkin/{signed_checkin_token(token)}"
+    world.unsubscribe_path = f"/unsubscribe/{unsubscribe_token(world.patient.id)}"
