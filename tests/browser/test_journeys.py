@@ -84,6 +84,8 @@ def test_practitioner_plans_books_and_signs_a_course_and_sees_it_on_the_chart(pa
         ("1", "7"), ("2", "5"), ("3", "4")]
     assert [(row["session"], row["pain"]) for row in scores if row["kind"] == "after"] == [
         ("1", "5"), ("2", "4"), ("3", "2")]
+    assert chart_scores.points["Pain before session"] == [7, 5, 4]
+    assert chart_scores.points["Pain after session"] == [5, 4, 2]
     signed = db.session.scalars(sa.select(Visit).where(Visit.course_id == course.id)
                                 .order_by(Visit.session_number)).all()
     assert [(visit.session_number, visit.pain_before, visit.pain_after) for visit in signed] == [
