@@ -20,10 +20,11 @@ from tracker.treatments.form_fields import WholeNumberField, text_area, whole_nu
 DEFAULT_DURATION = 45
 
 
-def duration_field():
+def duration_field(**options):
     return WholeNumberField("Duration (minutes)", default=DEFAULT_DURATION, validators=[
         whole_number(15, 180, required="Enter the duration in minutes.",
-                     label="Duration")], render_kw={"min": 15, "max": 180, "step": 5})
+                     label="Duration")], render_kw={"min": 15, "max": 180, "step": 5},
+        **options)
 
 
 def date_field(label="Date"):
@@ -54,7 +55,8 @@ class SessionRowForm(Form):
 
 
 class ConfirmSeriesForm(FlaskForm):
-    duration = duration_field()
+    #: its own id: the page shows it below the proposal form's duration field
+    duration = duration_field(id="series-duration")
     sessions = FieldList(FormField(SessionRowForm), min_entries=0, max_entries=60)
 
     def chosen_rows(self):
