@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from tracker.forms import int_or_invalid, no_control_characters, strip
+from tracker.forms import int_or_invalid, no_control_characters, plausible_date, strip
 from tracker.treatments.form_fields import WholeNumberField, text_area, whole_number
 
 DEFAULT_DURATION = 45
@@ -28,7 +28,8 @@ def duration_field(**options):
 
 
 def date_field(label="Date"):
-    return DateField(label, validators=[DataRequired("Enter a date as YYYY-MM-DD.")])
+    return DateField(label, validators=[DataRequired("Enter a date as YYYY-MM-DD."),
+                                        plausible_date])
 
 
 def time_field(label="Time"):
