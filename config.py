@@ -69,6 +69,14 @@ class Config:
     PASSWORD_HASH_PARALLELISM = 4
 
     PATIENTS_PER_PAGE = 25
+    AUDIT_EVENTS_PER_PAGE = 50
+    #: no form needs more; larger requests get 413 before any parsing
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    #: reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust: the
+    #: client's real address feeds rate limits and the audit trail
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+    #: where `flask backup create` writes when no --output is given
+    BACKUP_DIRECTORY = os.environ.get("BACKUP_DIRECTORY", "")  # "" = instance/backups
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SEND_SECURITY_HEADERS = True
     HSTS = False
@@ -81,8 +89,11 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    DEBUG = False
     SESSION_COOKIE_SECURE = True
     HSTS = True
+    #: production runs behind one TLS-terminating proxy (see README, Security)
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 1)
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
     @classmethod
@@ -119,6 +130,11 @@ CONFIGS = {
     "production": ProductionConfig,
     "test": TestConfig,
 }
+
+
+def child_process_environment(**extra):
+    """The environment for a program the app runs (pg_dump), plus `extra` variables."""
+    return {**os.environ, **extra}
 
 
 def config_from_environment():

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from config import TestConfig
 from tests.factories import PASSWORD
 from tracker import create_app
+from tracker.audit import schema as audit_schema
 from tracker.extensions import db
 from tracker.reference import seed_reference_data
 
@@ -77,14 +78,21 @@ def app_context(app):
 
 
 def empty_all_tables():
+    """Empty every table between tests.
+
+    The audit table refuses deletion by trigger, so the cleanup drops those triggers and
+    puts them back within its own transaction; the app itself never lifts them.
+    """
     tables = db.metadata.sorted_tables
     with db.engine.begin() as connection:
+        audit_schema.drop_guards(connection)
         if connection.dialect.name == "postgresql":
             names = ", ".join(f'"{table.name}"' for table in tables)
             connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
             for table in reversed(tables):
                 connection.execute(table.delete())
+        audit_schema.create_guards(connection)
         seed_reference_data(connection)
 
 

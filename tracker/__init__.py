@@ -79,8 +79,11 @@ def register_template_helpers(app):
 
 
 def register_commands(app):
+    from tracker.audit.cli import audit_cli
     from tracker.auth.cli import users_cli
+    from tracker.backup import backup_cli
     from tracker.demo import demo_cli
+    from tracker.export import export_cli
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)
+    for group in (users_cli, demo_cli, audit_cli, backup_cli, export_cli):
+        app.cli.add_command(group)

@@ -1,6 +1,7 @@
 """Generic error pages: they say what happened and never how the app is built."""
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from tracker.extensions import db
@@ -17,6 +18,11 @@ MESSAGES = {
 }
 
 
+PLAIN_ERROR_PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                    "<title>{title}</title></head><body><main><h1>{title}</h1><p>{message}</p>"
+                    '<p><a href="/">Go to the home page</a></p></main></body></html>')
+
+
 def wants_json():
     return request.path.startswith("/api/")
 
@@ -25,7 +31,13 @@ def render_error(code):
     title, message = MESSAGES.get(code, (f"Error {code}", ""))
     if wants_json():
         return jsonify(error=title, message=message), code
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    try:
+        return render_template("errors/error.html", code=code, title=title,
+                               message=message), code
+    except Exception:  # the page itself failed (the database is down): a bare page
+        current_app.logger.exception("Error page %s could not be rendered", code)
+        db.session.rollback()
+        return PLAIN_ERROR_PAGE.format(title=escape(title), message=escape(message)), code
 
 
 def init_app(app):

@@ -44,3 +44,12 @@ class OptionalDateField(DateField):
             self.data = None
             return
         super().process_formdata(valuelist)
+
+
+MAX_PAGE = 100_000
+
+
+def page_number(args, name="page"):
+    """The page a list was asked for, kept between 1 and MAX_PAGE whatever was typed."""
+    page = args.get(name, 1, type=int)
+    return min(max(page, 1), MAX_PAGE)

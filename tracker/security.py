@@ -5,7 +5,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask import current_app, jsonify, request, session
 from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from tracker import retention  # noqa: F401  (refuses deleting health records on any flush)
 from tracker.extensions import db, login_manager
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -44,6 +46,9 @@ def init_app(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.before_request(require_login)
     app.after_request(set_security_headers)
 

@@ -42,3 +42,17 @@ def test_bad_setting_is_named_and_nothing_is_saved(client, admin, key, value, me
     assert response.status_code == 422
     assert message.encode() in response.data
     assert db.session.get(Setting, "clinic.name") is None
+
+
+def test_unticking_a_checkbox_turns_the_setting_off(client, admin):
+    key = "billing.evaluation_on_first_visit"
+    assert clinic_settings()[key] is True
+    client.post("/admin/settings", data={"clinic.name": "Harbor", "checkboxes": key})
+    forget_cached_settings()
+    assert clinic_settings()[key] is False
+    client.post("/admin/settings", data={"clinic.name": "Harbor"})  # the box was not shown
+    forget_cached_settings()
+    assert clinic_settings()[key] is False
+    client.post("/admin/settings", data={"checkboxes": key, key: "1"})
+    forget_cached_settings()
+    assert clinic_settings()[key] is True

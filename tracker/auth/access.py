@@ -3,7 +3,10 @@
 Every query for patient-scoped rows goes through `scoped()` or `get_scoped_or_404()`, so
 a patient can only ever load their own rows. Staff (practitioners and admins) see every
 patient of the clinic: a small clinic shares its patients, covers for colleagues and
-bills for all of them. Clinical writing is narrower and is checked where it happens.
+bills for all of them. Clinical writing is narrower and is checked where it happens:
+only the visit's own practitioner edits or signs an unsigned visit
+(`require_practitioner_of`); a signed visit is corrected by an amendment, which any
+practitioner may add; admins schedule and bill but write no clinical notes.
 """
 
 from functools import wraps
@@ -51,6 +54,7 @@ class AnonymousUser(AnonymousUserMixin):
     patient = None
 
 
+MAX_RECORD_ID = 2**63 - 1
 NO_PATIENT = -1  # matches no row: what an anonymous request or an unlinked patient sees
 
 
@@ -89,10 +93,37 @@ def get_scoped_or_404(model, record_id, *options):
         record_id = int(record_id)
     except (TypeError, ValueError):
         abort(404)
+    if not 0 < record_id <= MAX_RECORD_ID:
+        abort(404)  # also keeps ids beyond 64 bits away from the database driver
     statement = scoped(sa.select(model).where(model.id == record_id), column)
     if options:
         statement = statement.options(*options)
     record = db.session.scalar(statement)
     if record is None:
+        _audit_refused_access(model, column, record_id)
         abort(404)
+    return record
+
+
+def _audit_refused_access(model, patient_column, record_id):
+    """A confined user asked for a record that exists but is not theirs: worth recording."""
+    from tracker.audit.services import record_refusal
+
+    if own_patient_id() is None:
+        return
+    owner = db.session.scalar(sa.select(patient_column).where(model.id == record_id))
+    if owner is not None:
+        record_refusal("access.denied", patient_id=owner,
+                       details={"record_type": model.__name__, "record_id": record_id})
+
+
+def require_practitioner_of(record):
+    """Stop unless the current user is the practitioner `record` (a visit) belongs to.
+
+    Patients get 404 like for any staff page; other staff get 403.
+    """
+    if not current_user.is_staff:
+        abort(404)
+    if not (current_user.is_practitioner and record.practitioner_id == current_user.id):
+        abort(403)
     return record

@@ -3,10 +3,12 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.auth.passwords import MIN_PASSWORD_LENGTH
+from tracker.forms import no_control_characters
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254),
+                                            no_control_characters])
     password = PasswordField("Password", validators=[DataRequired("Enter your password."),
                                                      Length(max=256)])
     next = StringField()

@@ -12,6 +12,8 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from tracker.audit.models import Outcome
+from tracker.audit.services import record_event, record_refusal
 from tracker.auth import services
 from tracker.auth.access import public
 from tracker.auth.forms import ChangePasswordForm, LoginForm
@@ -44,6 +46,12 @@ def _login_account_key():
     return "login-account:" + services.normalise_email(request.form.get("email"))
 
 
+def _audit_refused_login(request_limit):
+    """Record a login refused by a rate limit; the 429 page itself comes from tracker.errors."""
+    record_refusal("auth.login", email=request.form.get("email", "")[:254],
+                   details={"reason": "rate limit", "limit": str(request_limit.limit)})
+
+
 @bp.route("/")
 def index():
     if current_user.is_patient:
@@ -53,9 +61,10 @@ def index():
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"], methods=["POST"],
+               on_breach=_audit_refused_login)
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_login_account_key)
+               key_func=_login_account_key, on_breach=_audit_refused_login)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("auth.index"))
@@ -63,12 +72,15 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            record_event("auth.login", user=user)
             db.session.commit()
             session.clear()  # a fresh session at login: no fixation
             session.permanent = True
             session["login_at"] = utcnow().timestamp()
             login_user(user)
             return redirect(safe_next_url(form.next.data) or url_for("auth.index"))
+        record_event("auth.login", outcome=Outcome.FAILURE, email=form.email.data,
+                     user=services.find_user_by_email(form.email.data))
         db.session.commit()
         form.password.errors.append(LOGIN_FAILED)
     return render_template("auth/login.html", form=form)
@@ -78,6 +90,7 @@ def login():
 @login_required
 def logout():
     services.end_sessions(current_user._get_current_object())
+    record_event("auth.logout")
     db.session.commit()
     logout_user()
     session.clear()
@@ -97,7 +110,11 @@ def change_password():
         except services.AccountError as error:
             field = form.current_password if "current" in str(error) else form.new_password
             field.errors.append(str(error))
+            db.session.rollback()
+            record_event("auth.password_change", outcome=Outcome.FAILURE, user=user)
+            db.session.commit()
         else:
+            record_event("auth.password_change", user=user)
             db.session.commit()
             login_user(user)  # a new cookie carrying the new session version
             flash("Your password is changed. Other devices are signed out.", "success")

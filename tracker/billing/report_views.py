@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Response, render_template, request
 from sqlalchemy.orm import joinedload
 
-from tracker.audit.services import record_event
+from tracker.audit.services import audit_read
 from tracker.auth.access import get_scoped_or_404, staff_required
 from tracker.auth.models import Role, User
 from tracker.billing.report import default_period, finance_report, patient_balances, report_csv
@@ -57,7 +57,7 @@ def report():
 def report_export():
     start, end, practitioner_id, _ = _report_filters()
     rows, total = finance_report(start, end, practitioner_id)
-    record_event("billing.report.export")
+    audit_read("billing.report.export")
     filename = f"finance-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.csv"
     return Response(report_csv(rows, total), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"'})
@@ -72,8 +72,8 @@ def superbill(course_id):
     end, end_error = _date_arg("to")
     date_errors = [error for error in (start_error, end_error) if error]
     bill, problems = (None, date_errors) if date_errors else build_superbill(course, start, end)
-    record_event("billing.superbill.view", patient_id=course.patient_id, record=course,
-                 outcome="success" if bill else "incomplete")
+    audit_read("billing.superbill.view", patient_id=course.patient_id, record=course,
+                 outcome="success" if bill else "failure")
     return render_template("billing/superbill.html", course=course, bill=bill,
                            problems=problems, start=start, end=end,
                            today=date.today())

@@ -5,6 +5,7 @@ from datetime import time
 from tracker.clinic.models import Setting
 from tracker.clinic.settings import SPECS, forget_cached_settings, parse_time
 from tracker.extensions import db
+from tracker.forms import CONTROL_CHARACTERS
 
 
 class SettingError(ValueError):
@@ -37,6 +38,8 @@ def coerce_setting(key, raw):
         return text
     if len(text) > 500:
         raise SettingError(key, "Use at most 500 characters.")
+    if CONTROL_CHARACTERS.search(text):
+        raise SettingError(key, "Remove the invisible control characters from this field.")
     if spec.check:
         try:
             spec.check(text)

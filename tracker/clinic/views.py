@@ -1,6 +1,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
+from tracker.audit.services import record_event
 from tracker.auth.access import roles_required
 from tracker.clinic.services import update_settings
 from tracker.clinic.settings import SPECS, clinic_settings
@@ -16,9 +17,15 @@ def settings():
     errors = {}
     if request.method == "POST" and form.validate_on_submit():
         submitted = {key: request.form[key] for key in SPECS if key in request.form}
-        submitted |= {key: key in request.form for key, spec in SPECS.items() if spec.kind is bool}
+        # An unticked checkbox sends nothing, so the form lists the checkboxes it showed.
+        shown = set(request.form.getlist("checkboxes")) & set(SPECS)
+        submitted |= {key: key in request.form for key in shown if SPECS[key].kind is bool}
+        before = {key: clinic_settings().raw(key) for key in SPECS}
         errors = update_settings(submitted)
         if not errors:
+            after = clinic_settings()
+            record_event("settings.update", details={"changed": sorted(
+                key for key in SPECS if after.raw(key) != before[key])})
             db.session.commit()
             flash("Settings saved.", "success")
             return redirect(url_for("clinic.settings"))

@@ -2,9 +2,11 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tracker.audit.services import audit_read, record_event
 from tracker.auth.access import get_scoped_or_404, staff_required
 from tracker.auth.models import Role, User
 from tracker.extensions import db
+from tracker.forms import CONTROL_CHARACTERS, page_number
 from tracker.patients import services
 from tracker.patients.forms import CONSENT_FORM_VERSION, ConsentForm, PatientForm, VersionForm
 from tracker.patients.models import Patient
@@ -22,11 +24,13 @@ def practitioners():
 @bp.route("/")
 @staff_required
 def index():
-    query = request.args.get("q", "", type=str)[:100]
+    query = CONTROL_CHARACTERS.sub("", request.args.get("q", "", type=str))[:100]
     include_archived = request.args.get("archived") == "1"
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args)
+    audit_read("patient.search", details={"query": query, "archived": include_archived,
+                                          "page": page})
     patients = services.search_patients(
-        query, include_archived=include_archived, page=max(page, 1),
+        query, include_archived=include_archived, page=page,
         per_page=current_app.config["PATIENTS_PER_PAGE"])
     return render_template("patients/patient_list.html", patients=patients, query=query,
                            include_archived=include_archived)
@@ -42,6 +46,7 @@ def create():
         if form.consent_signed.data:
             values["consent_version"] = CONSENT_FORM_VERSION
         patient = services.create_patient(**values)
+        record_event("patient.create", record=patient)
         db.session.commit()
         flash(f"{patient.full_name} is registered.", "success")
         return redirect(url_for("patients.detail", patient_id=patient.id))
@@ -53,6 +58,7 @@ def detail(patient_id):
     patient = get_scoped_or_404(Patient, patient_id)
     if current_user.is_patient:
         return redirect(url_for("auth.index"))
+    audit_read("patient.view", record=patient)
     return render_template("patients/patient_detail.html", patient=patient,
                            consent_form=ConsentForm(), action_form=VersionForm())
 
@@ -63,9 +69,11 @@ def edit(patient_id):
     patient = get_scoped_or_404(Patient, patient_id)
     form = PatientForm(obj=patient, practitioners=practitioners())
     if request.method == "GET":
+        audit_read("patient.view", record=patient, details={"page": "edit"})
         form.preferred_practitioner_id.data = patient.preferred_practitioner_id or 0
         form.version.data = patient.version
     if form.validate_on_submit():
+        before = {field: getattr(patient, field) for field in services.EDITABLE_FIELDS}
         try:
             services.update_patient(patient, expected_version=_int(form.version.data),
                                     **form.service_values())
@@ -73,6 +81,8 @@ def edit(patient_id):
             db.session.rollback()
             flash(str(error), "danger")
             return render_template("patients/patient_form.html", form=form, patient=patient), 409
+        record_event("patient.update", record=patient, details={"fields": sorted(
+            field for field, value in before.items() if getattr(patient, field) != value)})
         db.session.commit()
         flash("Changes saved.", "success")
         return redirect(url_for("patients.detail", patient_id=patient.id))
@@ -86,6 +96,8 @@ def record_consent(patient_id):
     form = ConsentForm()
     if form.validate_on_submit():
         services.record_consent(patient, form.consent_version.data)
+        record_event("patient.consent", record=patient,
+                     details={"version": form.consent_version.data})
         db.session.commit()
         flash("Consent recorded.", "success")
     else:
@@ -99,6 +111,7 @@ def archive(patient_id):
     patient = get_scoped_or_404(Patient, patient_id)
     if VersionForm().validate_on_submit():
         services.archive_patient(patient)
+        record_event("patient.archive", record=patient)
         db.session.commit()
         flash(f"{patient.full_name} is archived. The record is kept and can be restored.", "info")
     return redirect(url_for("patients.detail", patient_id=patient.id))
@@ -110,6 +123,7 @@ def restore(patient_id):
     patient = get_scoped_or_404(Patient, patient_id)
     if VersionForm().validate_on_submit():
         services.restore_patient(patient)
+        record_event("patient.restore", record=patient)
         db.session.commit()
         flash(f"{patient.full_name} is active again.", "success")
     return redirect(url_for("patients.detail", patient_id=patient.id))

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker.audit.services import record_event
+from tracker.audit.services import audit_read
 from tracker.auth.access import get_scoped_or_404, roles_required
 from tracker.extensions import db
 from tracker.portal import services
@@ -32,7 +32,7 @@ def render_home(form):
     patient = current_patient()
     courses = courses_of(patient)
     progresses = load_progress(courses)
-    record_event("portal.home.view", patient_id=patient.id, record=patient)
+    audit_read("portal.home.view", patient_id=patient.id, record=patient)
     db.session.commit()
     return render_template(
         "portal/home.html", patient=patient, form=form, progresses=progresses,
@@ -48,7 +48,7 @@ def render_home(form):
 def course(course_id):
     course = get_scoped_or_404(Course, course_id)
     progress = load_course_progress(course)
-    record_event("course.progress.view", patient_id=course.patient_id, record=course)
+    audit_read("course.progress.view", patient_id=course.patient_id, record=course)
     db.session.commit()
     return render_template("portal/course.html", course=course, progress=progress,
                            patient=current_patient())

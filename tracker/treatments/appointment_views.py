@@ -4,7 +4,7 @@ from datetime import time, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from tracker.audit.services import record_event
+from tracker.audit.services import audit_read
 from tracker.auth.access import get_scoped_or_404, staff_required
 from tracker.auth.models import User
 from tracker.clinic.settings import clinic_settings
@@ -142,7 +142,7 @@ def appointment_new():
 @staff_required
 def appointment_detail(appointment_id):
     appointment = load_appointment(appointment_id)
-    record_event("appointment.view", patient_id=appointment.patient_id, record=appointment)
+    audit_read("appointment.view", patient_id=appointment.patient_id, record=appointment)
     return render_template("treatments/appointment_detail.html", appointment=appointment,
                            patient=appointment.patient, action_form=ActionForm(
                                version=appointment.version))

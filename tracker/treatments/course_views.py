@@ -3,7 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker.audit.services import record_event
+from tracker.audit.services import audit_read
 from tracker.auth.access import get_scoped_or_404, staff_required
 from tracker.db import utcnow
 from tracker.extensions import db
@@ -72,7 +72,7 @@ def course_detail(course_id):
     course = get_scoped_or_404(Course, course_id, *course_page_options())
     if current_user.is_patient:
         return redirect(url_for("portal.course", course_id=course.id))
-    record_event("course.view", patient_id=course.patient_id, record=course)
+    audit_read("course.view", patient_id=course.patient_id, record=course)
     now = utcnow()
     upcoming = [a for a in course.appointments if a.is_booked and a.starts_at >= now]
     past = [a for a in course.appointments if a not in upcoming]

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from tracker.audit.services import record_event
+from tracker.audit.services import audit_read
 from tracker.auth.access import get_scoped_or_404, staff_required
 from tracker.db import utcnow
 from tracker.extensions import db
@@ -61,7 +61,7 @@ def course_or_404(course_id):
 def course_progress_json(course_id):
     course = course_or_404(course_id)
     progress = load_course_progress(course)
-    record_event("course.progress.view", patient_id=course.patient_id, record=course)
+    audit_read("course.progress.view", patient_id=course.patient_id, record=course)
     db.session.commit()
     return jsonify(progress_data(progress, summary_subject()))
 
@@ -71,7 +71,7 @@ def patient_progress_json(patient_id):
     """Every course of one patient, for the overview chart."""
     patient = get_scoped_or_404(Patient, patient_id)
     courses = courses_of(patient)
-    record_event("patient.progress.view", patient_id=patient.id, record=patient)
+    audit_read("patient.progress.view", patient_id=patient.id, record=patient)
     db.session.commit()
     return jsonify({"patient": {"id": patient.id, "name": patient.full_name},
                     "courses": [progress_data(progress, summary_subject())
@@ -83,7 +83,7 @@ def patient_progress_json(patient_id):
 def patient_overview(patient_id):
     patient = get_scoped_or_404(Patient, patient_id)
     courses = courses_of(patient)
-    record_event("patient.progress.view", patient_id=patient.id, record=patient)
+    audit_read("patient.progress.view", patient_id=patient.id, record=patient)
     db.session.commit()
     return render_template("treatments/patient_progress.html", patient=patient,
                            progresses=load_progress(courses))
@@ -94,7 +94,7 @@ def course_report(course_id):
     """The printable progress report, for the patient, a physician or an insurer."""
     course = course_or_404(course_id)
     progress = load_course_progress(course)
-    record_event("course.report.view", patient_id=course.patient_id, record=course)
+    audit_read("course.report.view", patient_id=course.patient_id, record=course)
     db.session.commit()
     return render_template("treatments/course_report.html", course=course, progress=progress,
                            region_label=dict(REGIONS).get(course.region, course.region),
@@ -107,7 +107,7 @@ def course_scores_csv(course_id):
     progress = load_course_progress(course)
     buffer = io.StringIO()
     csv.writer(buffer).writerows(csv_rows(progress, clinic_zone()))
-    record_event("course.scores.export", patient_id=course.patient_id, record=course)
+    audit_read("course.scores.export", patient_id=course.patient_id, record=course)
     db.session.commit()
     return Response(buffer.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="course-{course.id}-scores.csv"'})

@@ -5,6 +5,7 @@ from flask import Blueprint, Response
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from tracker.audit.services import audit_read
 from tracker.auth.access import get_scoped_or_404
 from tracker.clinic.settings import clinic_settings
 from tracker.treatments.calendar import calendar_bytes
@@ -18,6 +19,7 @@ def appointment_ics(appointment_id):
     """One appointment as a calendar file, for the patient or the clinic's staff."""
     appointment = get_scoped_or_404(Appointment, appointment_id,
                                     joinedload(Appointment.patient))
+    audit_read("appointment.export", record=appointment, details={"format": "ics"})
     settings = clinic_settings()
     body = calendar_bytes([appointment], clinic_name=settings["clinic.name"],
                           location=settings["clinic.address"],

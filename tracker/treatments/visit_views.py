@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker.audit.services import record_event
+from tracker.audit.services import audit_read
 from tracker.auth.access import roles_required, staff_required
 from tracker.db import utcnow
 from tracker.extensions import db
@@ -102,7 +102,7 @@ def appointment_visit(appointment_id):
 @staff_required
 def visit_detail(visit_id):
     visit = load_visit(visit_id)
-    record_event("visit.view", patient_id=visit.patient_id, record=visit)
+    audit_read("visit.view", patient_id=visit.patient_id, record=visit)
     return _visit_page(visit)
 
 

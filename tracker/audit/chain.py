@@ -1,0 +1,97 @@
+"""The hash chain over audit events, and the ORM guard that keeps them append-only.
+
+Each event's hash covers the previous event's hash and its own fields, so changing,
+removing or reordering a stored event breaks the chain from that event on. Appends are
+serialised, so two requests can never link to the same predecessor: on PostgreSQL by a
+transaction-scoped advisory lock, on SQLite by taking the database's write lock before
+reading the latest hash. A unique `previous_hash` backs both up.
+"""
+
+import hashlib
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker.audit.models import AuditEvent
+
+#: an arbitrary constant naming "the audit chain" among PostgreSQL advisory locks
+ADVISORY_LOCK_KEY = 0x4D455249  # "MERI"
+
+HASHED_FIELDS = ("occurred_at", "user_id", "user_email", "role", "action", "patient_id",
+                 "record_type", "record_id", "outcome", "ip", "user_agent", "details")
+
+
+class AuditTamperingError(RuntimeError):
+    """Raised when code tries to change or delete an audit event."""
+
+
+def canonical_json(event):
+    values = {field: getattr(event, field) for field in HASHED_FIELDS}
+    values["occurred_at"] = event.occurred_at.isoformat(timespec="microseconds")
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def event_hash(previous_hash, event):
+    return hashlib.sha256((previous_hash + canonical_json(event)).encode()).hexdigest()
+
+
+def _lock_chain(connection):
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY)))
+    else:
+        # A write that matches no row still takes SQLite's write lock for the transaction.
+        connection.execute(sa.text("UPDATE audit_events SET id = id WHERE 1 = 0"))
+
+
+def _latest_hash(connection):
+    latest = connection.scalar(
+        sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    return latest or ""
+
+
+def link_new_events(session, events):
+    """Give pending events their place in the chain, in the order they were recorded."""
+    connection = session.connection()
+    _lock_chain(connection)
+    previous = _latest_hash(connection)
+    for event in sorted(events, key=lambda event: sa.inspect(event).insert_order):
+        event.previous_hash = previous
+        event.hash = previous = event_hash(previous, event)
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _before_flush(session, flush_context, instances):
+    for instance in session.deleted:
+        if isinstance(instance, AuditEvent):
+            raise AuditTamperingError("Audit events cannot be deleted.")
+    for instance in session.dirty:
+        if isinstance(instance, AuditEvent) and session.is_modified(instance):
+            raise AuditTamperingError("Audit events cannot be changed.")
+    new_events = [instance for instance in session.new if isinstance(instance, AuditEvent)]
+    if new_events:
+        link_new_events(session, new_events)
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state):
+    if (state.is_update or state.is_delete) and any(
+            mapper.class_ is AuditEvent for mapper in state.all_mappers):
+        raise AuditTamperingError("Audit events cannot be changed or deleted.")
+
+
+def first_altered_event(session):
+    """The first event whose hash or link does not match, or None when the chain is whole.
+
+    Walks the stored rows (never objects the session may hold) in id order, a thousand
+    at a time.
+    """
+    previous = ""
+    table = AuditEvent.__table__
+    rows = session.execute(sa.select(table).order_by(table.c.id)
+                           .execution_options(yield_per=1000))
+    for event in rows:
+        if event.previous_hash != previous or event.hash != event_hash(previous, event):
+            return event
+        previous = event.hash
+    return None
