@@ -199,13 +199,18 @@ class Appointment(db.Model):
     def status_label(self):
         return AppointmentStatus.LABELS[self.status]
 
+    #: the session number when a loader worked it out in SQL (queries.number_sessions),
+    #: 0 for none; None means "ask the course", which needs its appointments and visits
+    numbered_session = None
+
     @property
     def session_label(self):
         """'Session n of N' for a course appointment; '' for a one-off."""
         if self.course is None:
             return ""
-        number = self.course.session_number_of(self)
-        if number is None:
+        number = (self.course.session_number_of(self) if self.numbered_session is None
+                  else self.numbered_session)
+        if not number:
             return ""
         return f"Session {number} of {self.course.planned_sessions}"
 
