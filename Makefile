@@ -10,8 +10,13 @@ STAMP := $(VENV)/.installed
 
 run: install assets migrate demo serve
 
+# The scheduler (reminder emails) runs in the background next to the web server; Ctrl-C
+# stops the web server and the EXIT trap then stops the scheduler.
 serve:
-	@echo "Meridian on http://127.0.0.1:5000"
+	@echo "Meridian on http://127.0.0.1:5000 (reminders: scheduler in the background)"
+	@$(FLASK) scheduler run & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 install: $(STAMP)

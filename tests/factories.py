@@ -186,3 +186,18 @@ def make_signed_course(sessions=3, *, planned_sessions=8, first=None, **override
         day += timedelta(days=1)
     db.session.refresh(course)
     return course
+
+
+def make_reminder(patient=None, **overrides):
+    """An outbox row; pending and due at 2026-03-01 09:00 UTC unless told otherwise."""
+    from tracker.reminders.models import Reminder
+
+    patient = patient or make_patient()
+    due_at = overrides.pop("due_at", datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    values = {"dedupe_key": f"test:{next(_sequence)}", "kind": "appointment",
+              "patient_id": patient.id, "due_at": due_at, "next_attempt_at": due_at,
+              "status": "pending"} | overrides
+    reminder = Reminder(**values)
+    db.session.add(reminder)
+    db.session.commit()
+    return reminder

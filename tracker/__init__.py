@@ -84,6 +84,8 @@ def register_commands(app):
     from tracker.backup import backup_cli
     from tracker.demo import demo_cli
     from tracker.export import export_cli
+    from tracker.reminders.cli import reminders_cli, scheduler_cli
 
-    for group in (users_cli, demo_cli, audit_cli, backup_cli, export_cli):
+    for group in (users_cli, demo_cli, audit_cli, backup_cli, export_cli, scheduler_cli,
+                  reminders_cli):
         app.cli.add_command(group)

@@ -1,7 +1,7 @@
 """billing: fee schedule, insurance policies, packages, charges, payments, adjustments
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-11-21 10:57:19.661177
 
 """
@@ -15,7 +15,7 @@ from tracker.billing.fees import fee_rows
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
