@@ -1,4 +1,4 @@
-"""indexes for hot queries: trigram search on patients (PostgreSQL)
+"""indexes for hot queries: trigram search on patients (PostgreSQL), outbox by due time
 
 Revision ID: 0008
 Revises: 0007
@@ -18,6 +18,7 @@ SEARCHED_COLUMNS = ("first_name", "last_name", "email", "phone")
 
 
 def upgrade():
+    op.create_index("ix_reminders_due_at", "reminders", ["due_at", "id"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for column in SEARCHED_COLUMNS:
@@ -26,6 +27,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_reminders_due_at", table_name="reminders")
     if op.get_bind().dialect.name == "postgresql":
         for column in SEARCHED_COLUMNS:
             op.drop_index(f"ix_patients_{column}_trgm", table_name="patients")

@@ -14,6 +14,8 @@ def test_scale_two_adds_two_hundred_patients_of_consistent_history(runner):
     assert result.exit_code == 0, result.output
     assert scalar("SELECT COUNT(*) FROM patients WHERE email LIKE '%@scale.example.net'") == 200
     assert scalar("SELECT COUNT(*) FROM users WHERE email LIKE '%@scale.example.com'") == 2
+    # the ordinary demo finds its patients by surname: the history never reuses one
+    assert scalar("SELECT COUNT(*) FROM patients WHERE last_name = 'Alvarez'") == 1
     assert scalar("SELECT COUNT(*) FROM visits") > 2000
     # signed visits: needles counted back out, numbered 1..n without gaps in each course
     assert scalar("SELECT COUNT(*) FROM visits WHERE signed_at IS NOT NULL "
@@ -29,6 +31,9 @@ def test_scale_two_adds_two_hundred_patients_of_consistent_history(runner):
     statuses = {row[0] for row in db.session.execute(sa.text(
         "SELECT DISTINCT status FROM courses"))}
     assert {"active", "completed", "discontinued"} <= statuses
+    reminder_statuses = {row[0] for row in db.session.execute(sa.text(
+        "SELECT DISTINCT status FROM reminders"))}
+    assert reminder_statuses == {"pending", "sending", "sent", "failed", "cancelled"}
     assert scalar("SELECT COUNT(*) FROM appointments a JOIN appointments b "
                   "ON a.practitioner_id = b.practitioner_id AND a.id < b.id "
                   "AND a.starts_at = b.starts_at") == 0

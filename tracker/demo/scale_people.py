@@ -26,7 +26,8 @@ MORE_LAST_NAMES = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "
                    "O'Brien", "MacLeod", "Sato", "Ali", "Hussain", "Cohen", "Levi", "Popescu",
                    "Nowak", "Horvat", "Jansen", "Bakker"]
 FIRST = FIRST_NAMES + MORE_FIRST_NAMES
-LAST = LAST_NAMES + MORE_LAST_NAMES
+#: never the ordinary demo's surnames: its steps find their patients by surname
+LAST = [name for name in MORE_LAST_NAMES if name not in LAST_NAMES]
 
 
 def synthetic_patient():

@@ -11,7 +11,9 @@ future ones are pending.
 from datetime import timedelta
 
 FOLLOWUP_DAYS = (14, 90)
-FAILED_SHARE, SENDING_SHARE = 0.005, 0.0005
+FAILED_SHARE = 0.005
+#: one past reminder in this many is left "sending" under an expired lease
+SENDING_EVERY = 1500
 FAILURE = ("SMTPRecipientsRefused: (550, b'5.1.1 Recipient address rejected: "
            "User unknown')")
 
@@ -23,6 +25,7 @@ def time_tag(instant):
 class ReminderGenerator:
     def __init__(self, writer, table, rng, now):
         self.writer, self.table, self.rng, self.now = writer, table, rng, now
+        self.past = 0
 
     def patient(self, patient, histories):
         if not patient["reminder_opt_in"] or not patient["email"]:
@@ -70,13 +73,13 @@ class ReminderGenerator:
 
     def _past(self, row):
         """A reminder whose time has passed: sent, or now and then failed or stuck."""
-        roll = self.rng.random()
+        self.past += 1
         row["message_id"] = f"<scale-{row['id']}@meridian.example.com>"
-        if roll < SENDING_SHARE:
+        if self.past % SENDING_EVERY == 1:
             row.update(status="sending", attempts=1,
                        claimed_until=row["due_at"] + timedelta(minutes=5),
                        claim_token=f"00000000-0000-4000-8000-{row['id']:012d}")
-        elif roll < SENDING_SHARE + FAILED_SHARE:
+        elif self.rng.random() < FAILED_SHARE:
             row.update(status="failed", attempts=5, last_error=FAILURE)
         else:
             row.update(status="sent", attempts=1,
