@@ -121,8 +121,14 @@ class Course(db.Model):
     def signed_visits(self):
         return [visit for visit in self.visits if visit.signed_at is not None]
 
+    #: signed sessions when a loader counted them in SQL (queries.count_sessions_done);
+    #: None means "count the loaded visits"
+    counted_sessions_done = None
+
     @property
     def sessions_done(self):
+        if self.counted_sessions_done is not None:
+            return self.counted_sessions_done
         return len(self.signed_visits)
 
     @property
