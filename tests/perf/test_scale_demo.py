@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from tests.factories import make_course, make_patient
 from tracker.extensions import db
 
 
@@ -37,6 +38,8 @@ def test_scale_two_adds_two_hundred_patients_of_consistent_history(runner):
     assert scalar("SELECT COUNT(*) FROM appointments a JOIN appointments b "
                   "ON a.practitioner_id = b.practitioner_id AND a.id < b.id "
                   "AND a.starts_at = b.starts_at") == 0
+    # ids were written explicitly: new rows still get fresh ones (PostgreSQL sequences)
+    assert make_course(patient=make_patient()).id > scalar("SELECT MIN(id) FROM courses")
 
 
 def test_scale_load_runs_once_and_refuses_another_scale(runner):

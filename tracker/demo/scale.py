@@ -116,7 +116,8 @@ class Loader:
                                            self.history_patient, self.now)
             self.writer.flush()
             reset_sequences(self.connection, [table for table in db.metadata.sorted_tables
-                                              if "id" in table.c and table.c.id.autoincrement])
+                                              if "id" in table.c
+                                              and isinstance(table.c.id.type, sa.Integer)])
         return dict(self.writer.written)
 
     def _seed_existing_bookings(self):
