@@ -29,7 +29,8 @@ SMALL, LARGE = 3, 30
 #: statements per page, whatever the data: loading the user, the page's own queries, and
 #: the audit event (lock, latest hash, insert) on pages that show patient data
 BUDGETS = {"schedule": 6, "patient list": 7, "patient page": 24, "course page": 30,
-           "progress JSON": 9, "portal home": 23, "finance report": 15}
+           "progress JSON": 9, "portal home": 23, "finance report": 15,
+           "reminders admin": 8}
 MONDAY = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)  # 08:00 in New York
 
 
@@ -152,3 +153,20 @@ def test_finance_report_budget(client, staff):
         counts.append(queries_for(
             client, f"/billing/?from=2026-{month:02d}-01&to=2026-{month:02d}-28"))
     assert_budget("finance report", *counts)
+
+
+def test_reminders_admin_budget(client, staff):
+    from tracker.reminders.models import Reminder
+
+    staff()
+    counts = []
+    for number in (SMALL, LARGE):
+        for index in range(number):
+            patient = make_patient()
+            due = MONDAY + timedelta(hours=index)
+            db.session.add(Reminder(dedupe_key=f"test:{number}:{index}", kind="checkin",
+                                    patient_id=patient.id, due_at=due, next_attempt_at=due,
+                                    status="sent" if index % 2 else "failed"))
+        db.session.commit()
+        counts.append(queries_for(client, "/admin/reminders"))
+    assert_budget("reminders admin", *counts)
