@@ -82,6 +82,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SEND_SECURITY_HEADERS = True
     HSTS = False
+    #: adds /bench/floor/<patient id>, the load benchmark's baseline page; off in deployments
+    BENCH_FLOOR_ROUTE = _env_bool("BENCH_FLOOR_ROUTE")
 
 
 class DevelopmentConfig(Config):

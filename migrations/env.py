@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from tracker.db import UTCDateTime
+from tracker.db import UTCDateTime, built_on
 
 config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -39,6 +39,7 @@ def run_migrations_online():
             render_item=render_item,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=lambda item, *_: built_on(item, connection.dialect.name),
         )
         context.configure(connection=connection, **options)
         with context.begin_transaction():

@@ -59,6 +59,10 @@ def register_blueprints(app):
     for blueprint in (auth_bp, clinic_bp, patients_bp, treatments_bp, portal_bp, reminders_bp,
                       billing_bp, audit_bp, progress_bp):
         app.register_blueprint(blueprint)
+    if app.config.get("BENCH_FLOOR_ROUTE"):
+        from tracker.floor import bp as floor_bp
+
+        app.register_blueprint(floor_bp)
 
 
 def register_request_hooks(app):

@@ -103,6 +103,19 @@ def percent_of(cents, percent):
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def built_on(item, dialect_name):
+    """False for a schema item that `ddl_if(dialect=...)` limits to another database.
+
+    Migrations and the schema check use it, so an index only PostgreSQL has (a trigram
+    index) is not reported missing on SQLite.
+    """
+    condition = getattr(item, "_ddl_if", None)
+    if condition is None or condition.dialect is None:
+        return True
+    dialects = (condition.dialect,) if isinstance(condition.dialect, str) else condition.dialect
+    return dialect_name in dialects
+
+
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record):
     """SQLite ignores foreign keys unless asked, per connection; PostgreSQL always checks."""

@@ -119,9 +119,19 @@ def record_refusal(action, **kwargs):
 
 
 def audit_read(action, **kwargs):
-    """Record that patient data was shown, and commit: one line at the top of a GET view."""
+    """Record that patient data was shown, and commit: one line at the top of a GET view.
+
+    The commit leaves what the view already loaded as it is (nothing expires), so the page
+    shows the very rows the event records without loading them all again.
+    """
     event = record_event(action, **kwargs)
-    db.session.commit()
+    session = db.session()
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
     return event
 
 

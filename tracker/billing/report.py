@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from tracker.auth.models import User
+from tracker.billing.models import Adjustment, AdjustmentKind, Charge, Payer, Payment
 from tracker.billing.totals import Totals, grouped_totals, month_key, patient_key
 from tracker.clinic.settings import clinic_settings
 from tracker.extensions import db
@@ -57,24 +58,55 @@ class Balance:
 
 
 def patient_balances(limit=25, today=None):
-    """Patients who owe the clinic, largest balance first, with the overdue part."""
-    current = grouped_totals(patient_key)
-    owing = sorted(((key[0], row) for key, row in current.items()
-                    if row.patient_outstanding > 0),
-                   key=lambda item: -item[1].patient_outstanding)[:limit]
+    """Patients who owe the clinic, largest balance first, with the overdue part.
+
+    The ranking is one SQL aggregate over the whole ledger; full totals are then summed
+    for the `limit` patients shown only, so the page costs the same however many patients
+    the clinic has.
+    """
+    owing = [patient_id for patient_id, _ in db.session.execute(
+        _patient_outstanding().order_by(sa.desc("owed"), "patient_id").limit(limit))]
     if not owing:
         return []
     cutoff = (today or date.today()) - timedelta(days=clinic_settings()["billing.overdue_days"])
-    old = grouped_totals(patient_key, end=cutoff)
+    current = grouped_totals(patient_key, patient_ids=owing)
+    old = grouped_totals(patient_key, patient_ids=owing, end=cutoff)
     patients = {patient.id: patient for patient in db.session.scalars(
-        sa.select(Patient).where(Patient.id.in_([patient_id for patient_id, _ in owing])))}
+        sa.select(Patient).where(Patient.id.in_(owing)))}
     balances = []
-    for patient_id, row in owing:
+    for patient_id in owing:
+        row = current.get((patient_id,), Totals())
         before = old.get((patient_id,), Totals())
         unpaid_old = before.patient_responsibility - row.paid_by_patient - row.written_off_patient
         overdue = max(0, min(unpaid_old, row.patient_outstanding))
         balances.append(Balance(patients[patient_id], row, overdue))
     return balances
+
+
+def _patient_outstanding():
+    """SELECT patient_id, owed for every patient whose own part is not fully settled.
+
+    owed = patient responsibility − paid by the patient − written off on the patient's
+    side, exactly `Totals.patient_outstanding`, with the adjustments' effects of
+    `totals.adjustment_effect`: a refund to the patient and a denied claim moved to the
+    patient add to it, a patient write-off takes from it.
+    """
+    adjustment = sa.case(
+        (sa.and_(Adjustment.kind == AdjustmentKind.WRITE_OFF, Adjustment.side == Payer.PATIENT),
+         -Adjustment.amount_cents),
+        (sa.and_(Adjustment.kind == AdjustmentKind.REFUND, Adjustment.side == Payer.PATIENT),
+         Adjustment.amount_cents),
+        (Adjustment.kind == AdjustmentKind.TRANSFER_TO_PATIENT, Adjustment.amount_cents),
+        else_=0)
+    ledger = sa.union_all(
+        sa.select(Charge.patient_id, Charge.patient_cents.label("amount")),
+        sa.select(Payment.patient_id, (-Payment.amount_cents).label("amount"))
+        .where(Payment.payer == Payer.PATIENT),
+        sa.select(Adjustment.patient_id, adjustment.label("amount")),
+    ).subquery()
+    owed = sa.func.sum(ledger.c.amount)
+    return (sa.select(ledger.c.patient_id, owed.label("owed"))
+            .group_by(ledger.c.patient_id).having(owed > 0))
 
 
 CSV_COLUMNS = ["month", "practitioner", "billed", "expected_from_insurer",

@@ -66,8 +66,10 @@ def _sum(column):
 
 
 def _filters(model, date_column, *, patient_id, course_id, visit_id, practitioner_id,
-             start, end):
+             start, end, patient_ids=None):
     conditions = []
+    if patient_ids is not None:
+        conditions.append(model.patient_id.in_(patient_ids))
     for column, value in ((model.patient_id, patient_id), (model.course_id, course_id),
                           (model.visit_id, visit_id)):
         if value is not None:
@@ -85,8 +87,9 @@ def grouped_totals(key=lambda model, date_column: (), **scope):
     """Totals per group: {group key tuple: Totals}, in three queries.
 
     `key(model, date_column)` returns the SQL expressions to group by for each table, e.g.
-    `(model.visit_id,)`; scope keywords (patient_id, course_id, visit_id, practitioner_id,
-    start, end) restrict the rows. Dates are the service, receipt and adjustment dates.
+    `(model.visit_id,)`; scope keywords (patient_id, patient_ids, course_id, visit_id,
+    practitioner_id, start, end) restrict the rows. Dates are the service, receipt and
+    adjustment dates.
     """
     scope = {"patient_id": None, "course_id": None, "visit_id": None,
              "practitioner_id": None, "start": None, "end": None} | scope

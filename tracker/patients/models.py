@@ -6,10 +6,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.db import UTCDateTime, utcnow
 from tracker.extensions import db
 
+SEARCHED_COLUMNS = ("first_name", "last_name", "email", "phone")
+
+
+def trigram_index(column):
+    """A PostgreSQL trigram index, so `ILIKE '%fragment%'` searches need no full scan.
+
+    Only PostgreSQL gets it (with the pg_trgm extension); SQLite has no such index.
+    """
+    return sa.Index(f"ix_patients_{column}_trgm", column, postgresql_using="gin",
+                    postgresql_ops={column: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+
 
 class Patient(db.Model):
     __tablename__ = "patients"
-    __table_args__ = (sa.Index("ix_patients_name", "last_name", "first_name"),)
+    __table_args__ = (sa.Index("ix_patients_name", "last_name", "first_name"),
+                      *(trigram_index(column) for column in SEARCHED_COLUMNS))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(sa.String(80))
@@ -88,3 +100,8 @@ class Patient(db.Model):
 
     def __repr__(self):
         return f"<Patient {self.id}>"
+
+
+# create_all() (the test schema) needs the extension behind the trigram indexes first.
+sa.event.listen(Patient.__table__, "before_create", sa.DDL(
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))

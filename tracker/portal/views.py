@@ -33,7 +33,6 @@ def render_home(form):
     courses = courses_of(patient)
     progresses = load_progress(courses)
     audit_read("portal.home.view", patient_id=patient.id, record=patient)
-    db.session.commit()
     return render_template(
         "portal/home.html", patient=patient, form=form, progresses=progresses,
         appointments=services.upcoming_appointments(patient),
@@ -49,7 +48,6 @@ def course(course_id):
     course = get_scoped_or_404(Course, course_id)
     progress = load_course_progress(course)
     audit_read("course.progress.view", patient_id=course.patient_id, record=course)
-    db.session.commit()
     return render_template("portal/course.html", course=course, progress=progress,
                            patient=current_patient())
 

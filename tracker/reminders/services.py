@@ -1,6 +1,7 @@
 """Use cases behind the reminder pages. Services flush; the caller commits."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import record_event
 from tracker.auth.access import scoped
@@ -24,7 +25,8 @@ def outbox_page(*, status=None, kind=None, page=1, per_page=50):
     What needs a person comes first: failed rows, then rows being sent, then pending rows
     in the order they will go out, then the history (sent and cancelled), newest first.
     """
-    statement = scoped(sa.select(Reminder), Reminder.patient_id)
+    statement = scoped(sa.select(Reminder), Reminder.patient_id).options(
+        joinedload(Reminder.patient), joinedload(Reminder.recipient_user))
     if status:
         statement = statement.where(Reminder.status == status)
     if kind:

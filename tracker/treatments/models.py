@@ -121,8 +121,14 @@ class Course(db.Model):
     def signed_visits(self):
         return [visit for visit in self.visits if visit.signed_at is not None]
 
+    #: signed sessions when a loader counted them in SQL (queries.count_sessions_done);
+    #: None means "count the loaded visits"
+    counted_sessions_done = None
+
     @property
     def sessions_done(self):
+        if self.counted_sessions_done is not None:
+            return self.counted_sessions_done
         return len(self.signed_visits)
 
     @property
@@ -199,13 +205,18 @@ class Appointment(db.Model):
     def status_label(self):
         return AppointmentStatus.LABELS[self.status]
 
+    #: the session number when a loader worked it out in SQL (queries.number_sessions),
+    #: 0 for none; None means "ask the course", which needs its appointments and visits
+    numbered_session = None
+
     @property
     def session_label(self):
         """'Session n of N' for a course appointment; '' for a one-off."""
         if self.course is None:
             return ""
-        number = self.course.session_number_of(self)
-        if number is None:
+        number = (self.course.session_number_of(self) if self.numbered_session is None
+                  else self.numbered_session)
+        if not number:
             return ""
         return f"Session {number} of {self.course.planned_sessions}"
 

@@ -14,7 +14,6 @@ from sqlalchemy.orm import joinedload
 from tracker.audit.services import audit_read
 from tracker.auth.access import get_scoped_or_404, staff_required
 from tracker.db import utcnow
-from tracker.extensions import db
 from tracker.patients.models import Patient
 from tracker.templating import clinic_zone, to_local
 from tracker.treatments.catalogue import REGIONS
@@ -62,7 +61,6 @@ def course_progress_json(course_id):
     course = course_or_404(course_id)
     progress = load_course_progress(course)
     audit_read("course.progress.view", patient_id=course.patient_id, record=course)
-    db.session.commit()
     return jsonify(progress_data(progress, summary_subject()))
 
 
@@ -72,7 +70,6 @@ def patient_progress_json(patient_id):
     patient = get_scoped_or_404(Patient, patient_id)
     courses = courses_of(patient)
     audit_read("patient.progress.view", patient_id=patient.id, record=patient)
-    db.session.commit()
     return jsonify({"patient": {"id": patient.id, "name": patient.full_name},
                     "courses": [progress_data(progress, summary_subject())
                                 for progress in load_progress(courses)]})
@@ -84,7 +81,6 @@ def patient_overview(patient_id):
     patient = get_scoped_or_404(Patient, patient_id)
     courses = courses_of(patient)
     audit_read("patient.progress.view", patient_id=patient.id, record=patient)
-    db.session.commit()
     return render_template("treatments/patient_progress.html", patient=patient,
                            progresses=load_progress(courses))
 
@@ -95,7 +91,6 @@ def course_report(course_id):
     course = course_or_404(course_id)
     progress = load_course_progress(course)
     audit_read("course.report.view", patient_id=course.patient_id, record=course)
-    db.session.commit()
     return render_template("treatments/course_report.html", course=course, progress=progress,
                            region_label=dict(REGIONS).get(course.region, course.region),
                            prepared_at=utcnow())
@@ -108,7 +103,6 @@ def course_scores_csv(course_id):
     buffer = io.StringIO()
     csv.writer(buffer).writerows(csv_rows(progress, clinic_zone()))
     audit_read("course.scores.export", patient_id=course.patient_id, record=course)
-    db.session.commit()
     return Response(buffer.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="course-{course.id}-scores.csv"'})
 

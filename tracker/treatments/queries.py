@@ -75,12 +75,40 @@ def day_bounds(day, zone, days=1):
 
 
 def appointments_between(start, end, practitioner_id=None):
-    statement = (sa.select(Appointment).options(*appointment_options())
+    """The schedule's appointments, numbered, in four queries however long their courses."""
+    statement = (sa.select(Appointment)
+                 .options(joinedload(Appointment.patient), joinedload(Appointment.practitioner),
+                          joinedload(Appointment.course), selectinload(Appointment.visit))
                  .where(Appointment.starts_at >= start, Appointment.starts_at < end)
                  .order_by(Appointment.starts_at, Appointment.id))
     if practitioner_id:
         statement = statement.where(Appointment.practitioner_id == practitioner_id)
-    return db.session.scalars(statement).all()
+    return number_sessions(db.session.scalars(statement).all())
+
+
+def number_sessions(appointments):
+    """Set each course appointment's session number, counted in SQL (one query).
+
+    The same rule as `Course.session_number_of`: the signed visit's number, else the
+    appointment's place among the course's booked and attended appointments.
+    """
+    course_ids = {appointment.course_id for appointment in appointments if appointment.course_id}
+    if not course_ids:
+        return appointments
+    place = sa.func.row_number().over(partition_by=Appointment.course_id,
+                                      order_by=(Appointment.starts_at, Appointment.id))
+    live = (sa.select(Appointment.id, place.label("number"))
+            .where(Appointment.course_id.in_(course_ids),
+                   Appointment.status.in_((AppointmentStatus.BOOKED,
+                                           AppointmentStatus.COMPLETED))).subquery())
+    wanted = [appointment.id for appointment in appointments]
+    numbers = dict(db.session.execute(sa.select(live.c.id, live.c.number)
+                                      .where(live.c.id.in_(wanted))).all())
+    for appointment in appointments:
+        visit = appointment.visit
+        appointment.numbered_session = (visit.session_number if visit and visit.session_number
+                                        else numbers.get(appointment.id, 0))
+    return appointments
 
 
 def patient_courses(patient):
@@ -90,11 +118,25 @@ def patient_courses(patient):
     return db.session.scalars(statement).all()
 
 
+def course_list(patient):
+    """The patient's courses, newest first, with their signed sessions counted (two queries,
+    however many visits: the patient page needs "session n of N", not the visits)."""
+    statement = scoped(sa.select(Course), Course.patient_id).where(
+        Course.patient_id == patient.id).order_by(Course.start_on.desc(), Course.id.desc())
+    courses = db.session.scalars(statement).all()
+    counts = dict(db.session.execute(
+        sa.select(Visit.course_id, sa.func.count()).where(
+            Visit.course_id.in_([course.id for course in courses]),
+            Visit.signed_at.is_not(None)).group_by(Visit.course_id)).all()) if courses else {}
+    for course in courses:
+        course.counted_sessions_done = counts.get(course.id, 0)
+    return courses
+
+
 def upcoming_appointments(patient, limit=10, now=None):
     statement = scoped(sa.select(Appointment), Appointment.patient_id).where(
         Appointment.patient_id == patient.id, Appointment.status == AppointmentStatus.BOOKED,
         Appointment.starts_at >= (now or utcnow()) - timedelta(hours=1)).options(
-        joinedload(Appointment.practitioner),
-        selectinload(Appointment.course).options(*_course_sessions()),
+        joinedload(Appointment.practitioner), joinedload(Appointment.course),
         selectinload(Appointment.visit)).order_by(Appointment.starts_at).limit(limit)
-    return db.session.scalars(statement).all()
+    return number_sessions(db.session.scalars(statement).all())

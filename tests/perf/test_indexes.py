@@ -1,0 +1,56 @@
+"""The hot queries can use their indexes (PostgreSQL: EXPLAIN with sequential scans off).
+
+With `enable_seqscan = off` the planner takes an index whenever one can serve the query;
+a plan that still scans the table sequentially means no index fits.
+"""
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import is_postgres
+from tracker.extensions import db
+
+HOT_QUERIES = {
+    "schedule by practitioner and day": (
+        "SELECT * FROM appointments WHERE practitioner_id = 1 AND starts_at >= now() "
+        "AND starts_at < now() + interval '1 day' ORDER BY starts_at",
+        "ix_appointments_practitioner_starts_at"),
+    "visits by course": ("SELECT * FROM visits WHERE course_id = 1 ORDER BY session_number",
+                         "ix_visits_course_session"),
+    "check-ins by course": ("SELECT * FROM pain_checkins WHERE course_id = 1 "
+                            "ORDER BY recorded_at", "ix_pain_checkins_course_recorded_at"),
+    "charges by patient": ("SELECT * FROM charges WHERE patient_id = 1",
+                           "ix_charges_patient_id"),
+    "charges by course": ("SELECT * FROM charges WHERE course_id = 1", "ix_charges_course_id"),
+    "payments by patient": ("SELECT * FROM payments WHERE patient_id = 1",
+                            "ix_payments_patient_id"),
+    "payments by course": ("SELECT * FROM payments WHERE course_id = 1",
+                           "ix_payments_course_id"),
+    "patient search by name fragment": ("SELECT * FROM patients WHERE last_name ILIKE '%owa%'",
+                                        "ix_patients_last_name_trgm"),
+    "patient search by email fragment": ("SELECT * FROM patients WHERE email ILIKE '%owa%'",
+                                         "ix_patients_email_trgm"),
+    "patient list order": ("SELECT * FROM patients ORDER BY last_name, first_name LIMIT 25",
+                           "ix_patients_name"),
+}
+
+
+@pytest.fixture
+def explain():
+    if not is_postgres():
+        pytest.skip("EXPLAIN plans are checked on PostgreSQL")
+
+    def plan(sql):
+        with db.engine.connect() as connection:
+            connection.execute(sa.text("SET enable_seqscan = off"))
+            return "\n".join(connection.scalars(sa.text("EXPLAIN " + sql)))
+
+    return plan
+
+
+@pytest.mark.parametrize("name", HOT_QUERIES)
+def test_hot_query_uses_its_index(explain, name):
+    sql, index = HOT_QUERIES[name]
+    plan = explain(sql)
+    assert index in plan, plan
+    assert "Seq Scan" not in plan, plan
