@@ -13,6 +13,7 @@ MESSAGES = {
     405: ("Not allowed", "This address does not accept that kind of request."),
     409: ("Changed by someone else", "Someone else saved this first. Reload and try again."),
     413: ("Too large", "What you sent is too large."),
+    415: ("Not a form", "Send this from the page's form."),
     429: ("Too many attempts", "Please wait a few minutes before trying again."),
     500: ("Something went wrong", "The error was logged. Nothing you entered was saved."),
 }

@@ -1,6 +1,7 @@
 """Validators and filters shared by every domain's forms."""
 
 import re
+from datetime import date
 
 from wtforms import DateField
 from wtforms.validators import ValidationError
@@ -15,6 +16,17 @@ def strip(value):
 def no_control_characters(form, field):
     if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
         raise ValidationError("Remove the invisible control characters from this field.")
+
+
+#: the days a clinic's records can fall on; anything else is a typo (and a day like
+#: 9999-12-31 overflows when converted to UTC or moved on by a day)
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def plausible_date(form, field):
+    if isinstance(field.data, date) and not EARLIEST_DAY <= field.data <= LATEST_DAY:
+        raise ValidationError(f"Enter a date between {EARLIEST_DAY.year} and "
+                              f"{LATEST_DAY.year}.")
 
 
 def form_values(form, *names):

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import current_app, jsonify, request, session
+from flask import abort, current_app, jsonify, request, session
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -50,6 +50,7 @@ def init_app(app):
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.before_request(require_login)
+    app.before_request(refuse_json_bodies)
     app.after_request(set_security_headers)
 
 
@@ -64,6 +65,14 @@ def require_login():
         session.clear()
         return _unauthorized()
     return None
+
+
+def refuse_json_bodies():
+    """Every form takes form data. Flask-WTF would read a JSON body as form data too, and
+    fields expect strings: a list or a number in JSON would fail inside a form or service.
+    No endpoint here accepts JSON, so a JSON body is refused before any view sees it."""
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.is_json:
+        abort(415)
 
 
 def _unauthorized():

@@ -166,12 +166,17 @@
     return new window.Chart(canvas, { type: "line", data: { datasets: datasets }, options: options(title) });
   }
 
+  // Legends sit under the chart: a long diagnosis would run off a phone screen.
+  function shorten(text, length) {
+    return text.length > length ? text.slice(0, length - 1).trimEnd() + "…" : text;
+  }
+
   function drawOverview(canvas, data) {
     var datasets = data.courses.map(function (course, index) {
       var color = COURSE_COLORS[index % COURSE_COLORS.length];
       var points = course.scores.filter(function (score) { return score.kind !== "after"; }).map(point);
       points.unshift({ x: course.baseline.on + "T00:00:00", y: course.baseline.pain });
-      return { label: course.course.diagnosis.label + " (from " + course.course.start_on + ")",
+      return { label: shorten(course.course.diagnosis.label, 34) + " (from " + course.course.start_on + ")",
         data: points, borderColor: color, backgroundColor: color, pointRadius: 3, borderWidth: 2 };
     });
     return new window.Chart(canvas, { type: "line", data: { datasets: datasets }, options: options("") });

@@ -87,3 +87,38 @@ def open_listed_page(page, world, listed):
         response = answer.value
     assert response.status == listed.status, f"{listed.name}: {url} answered {response.status}"
     return response
+
+
+CHART_READY = """canvas => {
+    const chart = window.Chart && window.Chart.getChart(canvas);
+    const box = canvas.getBoundingClientRect();
+    return !!chart && box.width > 0 && box.height > 0;
+}"""
+
+CHART_POINTS = """canvas => Object.fromEntries(window.Chart.getChart(canvas).data.datasets
+    .map(set => [set.label, set.data.map(point => point.y)]))"""
+
+
+def chart_scores(page, reveal=None):
+    """Wait for the page's (first) course chart to be drawn and read it and its data table.
+
+    Fails unless Chart.js drew the canvas at a non-zero size. `reveal` names the button
+    that shows the table when it starts collapsed. Returns the table's score rows as dicts
+    (when, session, measured, pain, kind); `chart_scores.points` has the chart's own
+    {dataset label: [pain, ...]} for the same canvas.
+    """
+    canvas = page.locator("canvas[data-course-chart-url]").first
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_function(CHART_READY, arg=canvas.element_handle())
+    if reveal:
+        page.get_by_role("button", name=reveal).first.click()
+    table = page.locator(f"#{canvas.get_attribute('aria-details')} table")
+    table.locator("tbody tr").last.wait_for(state="visible")
+    rows = []
+    for row in table.locator("tbody tr[data-kind]").all():
+        cells = row.locator("td").all_inner_texts()
+        when, session, measured, pain = (cell.strip() for cell in cells)
+        rows.append({"when": when, "session": session, "measured": measured, "pain": pain,
+                     "kind": row.get_attribute("data-kind")})
+    chart_scores.points = canvas.evaluate(CHART_POINTS)
+    return rows

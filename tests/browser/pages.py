@@ -5,13 +5,12 @@ string or a function of the `World` (the small clinic `make_world()` creates), s
 about a record can name it: `lambda w: f"/courses/{w.course.id}"`.
 """
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import timedelta
 
-from tests.factories import make_course, make_patient, make_patient_user, make_user
-from tracker.auth.models import Role
-from tracker.clinic.services import update_settings
-from tracker.extensions import db
+from tests.browser.world import World, make_world
+
+__all__ = ["PAGES", "Page", "World", "make_world"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,8 @@ class Page:
         return self.path(world) if callable(self.path) else self.path
 
 
+MONTH = timedelta(days=28)
+
 PAGES = [
     Page("login", None, "/login", phone=True),
     Page("login-errors", None, "/login", phone=True, submit={"email": "", "password": ""}),
@@ -51,66 +52,46 @@ PAGES = [
          submit={"clinic.opens_at": "25:99", "course.min_sessions": "many"}),
     Page("error-not-found", "practitioner", "/patients/999999", status=404),
     Page("error-forbidden", "practitioner", "/admin/settings", status=403),
+    # treatments: the schedule, planning and booking a course, visits, progress
+    Page("schedule-day", "practitioner", lambda w: f"/schedule/?day={w.next_monday}"),
+    Page("schedule-week", "admin",
+         lambda w: f"/schedule/?day={w.next_monday}&view=week&practitioner=all"),
+    Page("calendar-feed", "practitioner", "/schedule/calendar"),
+    Page("course-new", "practitioner", lambda w: f"/courses/new?patient_id={w.others[1].id}"),
+    Page("course-new-errors", "practitioner",
+         lambda w: f"/courses/new?patient_id={w.others[1].id}",
+         submit={"planned_sessions": "40", "baseline_pain": "11"}),
+    Page("course-detail", "practitioner", lambda w: f"/courses/{w.course.id}"),
+    Page("course-book", "admin",
+         lambda w: f"/courses/{w.planned_course.id}/book?first_day={w.next_monday}"
+                   "&at_time=16:00&duration=45"),
+    Page("appointment-detail", "admin", lambda w: f"/appointments/{w.appointment.id}"),
+    Page("visit-form", "practitioner", lambda w: f"/appointments/{w.appointment.id}/visit"),
+    Page("visit-form-errors", "practitioner",
+         lambda w: f"/appointments/{w.appointment.id}/visit",
+         submit={"pain_before": "11", "needles_in": "-2"}),
+    Page("visit-detail-amended", "practitioner", lambda w: f"/visits/{w.amended_visit.id}"),
+    Page("outcomes", "practitioner", "/outcomes"),
+    Page("course-report", "practitioner", lambda w: f"/courses/{w.course.id}/report"),
+    Page("patient-progress", "practitioner", lambda w: f"/patients/{w.patient.id}/progress"),
+    # the patient's portal
+    Page("portal-home", "patient", "/portal/", phone=True),
+    Page("portal-course", "patient", lambda w: f"/portal/courses/{w.course.id}", phone=True),
+    # billing
+    Page("billing-report", "admin", lambda w: f"/billing/?from={w.next_monday - MONTH}"
+                                            f"&to={w.next_monday}"),
+    Page("fee-schedule", "admin", "/admin/fees"),
+    Page("superbill", "admin", lambda w: f"/courses/{w.course.id}/superbill"),
+    Page("payment-new", "admin", lambda w: f"/patients/{w.patient.id}/payments/new"),
+    Page("payment-new-errors", "admin", lambda w: f"/patients/{w.patient.id}/payments/new",
+         status=422, submit={"amount": "-5", "received_on": ""}),
+    Page("policy-edit", "admin", lambda w: f"/policies/{w.policy.id}/edit"),
+    # reminders: the outbox, and the pages an emailed link opens (no login)
+    Page("reminders-outbox", "admin", "/admin/reminders"),
+    Page("checkin-link", None, lambda w: w.checkin_path, phone=True),
+    Page("checkin-link-errors", None, lambda w: w.checkin_path, phone=True, status=422,
+         submit={}),
+    Page("unsubscribe", None, lambda w: w.unsubscribe_path, phone=True),
+    # security
+    Page("audit-events", "admin", lambda w: f"/admin/audit?patient={w.patient.id}"),
 ]
-
-
-@dataclass
-class World:
-    """A small, fixed clinic: the same names every run, so screenshots stay stable."""
-
-    admin: object
-    practitioner: object
-    patient_user: object
-    patient: object
-    new_patient: object
-    course: object
-    others: list = field(default_factory=list)
-
-    def user_for(self, role):
-        return {"admin": self.admin, "practitioner": self.practitioner,
-                "patient": self.patient_user}[role]
-
-
-CONSENTED = {"consent_signed_at": datetime(2026, 1, 12, 15, 30, tzinfo=UTC),
-             "consent_version": "2026-01"}
-
-CLINIC = {
-    "clinic.name": "Harbor Acupuncture & Back Care",
-    "clinic.address": "120 Harbor Street, Suite 4, Portland, ME 04101",
-    "clinic.phone": "+1 207 555 0142",
-    "clinic.email": "frontdesk@example.com",
-}
-
-OTHER_PATIENTS = [
-    ("Aisha", "Bello", date(1968, 11, 2), "+1 207 555 0117", {"takes_anticoagulants": True}),
-    ("Tom", "Brennan", date(1990, 7, 23), "+1 207 555 0164", {}),
-    ("Priya", "Raman", date(1988, 2, 9), "+1 207 555 0138",
-     {"is_pregnant": True, "pregnancy_due_on": date(2026, 8, 14)}),
-    ("Daniel", "Kowalski", date(1955, 4, 30), "+1 207 555 0192", {"has_pacemaker": True}),
-    ("Mei", "Zhang", date(1979, 12, 5), "+1 207 555 0125", {}),
-    ("Carlos", "Silva", date(1971, 6, 18), "+1 207 555 0173", {"is_immunocompromised": True}),
-]
-
-
-def make_world():
-    """Staff, a patient with a portal login and a course, and a few more patients."""
-    assert not update_settings(CLINIC)
-    db.session.commit()
-    admin = make_user(Role.ADMIN, email="dana@example.com", name="Dana Whitfield")
-    practitioner = make_user(Role.PRACTITIONER, email="lin@example.com",
-                             name="Dr. Lin Chen, L.Ac.")
-    patient = make_patient(
-        first_name="Grace", last_name="Osei", date_of_birth=date(1975, 3, 2),
-        email="grace.osei@example.net", phone="+1 207 555 0101",
-        preferred_practitioner_id=practitioner.id, takes_anticoagulants=True,
-        safety_notes="Prefers side-lying; dizzy after long retention.", **CONSENTED)
-    patient_user = make_patient_user(patient, name="Grace Osei")
-    new_patient = make_patient(first_name="Omar", last_name="Haddad",
-                               date_of_birth=date(1983, 9, 14), email="omar.haddad@example.net",
-                               phone="+1 207 555 0150", reminder_opt_in=False)
-    others = [make_patient(first_name=first, last_name=last, date_of_birth=born, phone=phone,
-                           email=f"{first}.{last}@example.net".lower(), **CONSENTED | flags)
-              for first, last, born, phone, flags in OTHER_PATIENTS]
-    course = make_course(patient, practitioner)
-    return World(admin=admin, practitioner=practitioner, patient_user=patient_user,
-                 patient=patient, new_patient=new_patient, course=course, others=others)

@@ -1,11 +1,19 @@
-"""The main journey by keyboard alone: sign in, find a patient, open and save their record."""
+"""The main journeys by keyboard alone: sign in, find a patient, open and save their record;
+open the day's schedule, log a visit and sign it."""
 
 import pytest
 
-from tests.browser.helpers import PHONE, focus_is_visible, fresh, press_tab_until
+from tests.browser.helpers import (
+    PHONE,
+    focus_is_visible,
+    fresh,
+    press_tab_until,
+    sign_in_by_request,
+)
 from tests.browser.pages import make_world
 from tests.factories import PASSWORD
 from tracker.patients.models import Patient
+from tracker.treatments.models import Appointment
 
 pytestmark = pytest.mark.browser
 
@@ -87,3 +95,35 @@ def test_phone_menu_opens_by_keyboard(new_context):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/patients/")
+
+
+def test_practitioner_logs_and_signs_a_visit_by_keyboard(page):
+    world = make_world()
+    sign_in_by_request(page, world.practitioner)
+    page.goto(f"/schedule/?day={world.next_monday}")
+    press_tab_until(page, FOCUSED_TEXT.format("Log visit"))
+    assert focus_is_visible(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/appointments/{world.appointment.id}/visit")
+
+    for field, typed in (("pain_before", "5"), ("pain_after", "3")):
+        press_tab_until(page, f"el.id === {field!r}")
+        assert focus_is_visible(page)
+        page.keyboard.type(typed)
+    press_tab_until(page, "el.id === 'techniques-0'")
+    page.keyboard.press("Space")
+    press_tab_until(page, "el.id === 'needles_in'", limit=150)
+    page.keyboard.type("6")
+    page.keyboard.press("Tab")
+    page.keyboard.type("6")
+    press_tab_until(page, FOCUSED_TEXT.format("Save and sign"))
+    assert focus_is_visible(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    visit = fresh(Appointment, world.appointment.id).visit
+    assert page.url.endswith(f"/visits/{visit.id}")
+    assert page.get_by_role("status").inner_text().startswith("Visit signed (session 5)")
+    assert (visit.is_signed, visit.pain_before, visit.pain_after, visit.techniques,
+            visit.needles_in, visit.needles_out) == (True, 5, 3, ["manual"], 6, 6)

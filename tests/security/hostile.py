@@ -29,6 +29,13 @@ class HostileForm:
     as_json: bool = False
     shown_at: object = None  #: Records -> path of a page showing what was stored
     text_fields: tuple = ()  #: free-text fields whose HTML must come back escaped
+    #: False when `valid` is only part of a submission (sending all of it would sign out)
+    valid_is_complete: bool = True
+    #: the statuses that mean the submission was taken (and may have changed data)
+    accepted_with: tuple = (302, 303)
+    #: False when what it changes is not the world patient's data (the audit event for an
+    #: accepted submission then need not name that patient)
+    names_patient: bool = True
 
     def valid_data(self, records: Records):
         return self.valid(records) if callable(self.valid) else dict(self.valid)
@@ -57,12 +64,13 @@ def patient_page(records):
 
 
 FORMS = [
-    HostileForm("login", ANONYMOUS, lambda r: "/login", ("email", "password", "next")),
+    HostileForm("login", ANONYMOUS, lambda r: "/login", ("email", "password", "next"),
+                names_patient=False),
     HostileForm("patient search", PRACTITIONER, lambda r: "/patients/",
                 ("q", "page", "archived"), method="GET"),
     HostileForm("new patient", PRACTITIONER, lambda r: "/patients/new", PATIENT_FIELDS,
                 valid=VALID_PATIENT, shown_at=lambda r: "/patients/?archived=1",
-                text_fields=("first_name", "last_name")),
+                text_fields=("first_name", "last_name"), names_patient=False),
     HostileForm("edit patient", PRACTITIONER, lambda r: f"/patients/{r.patient}/edit",
                 (*PATIENT_FIELDS, "version"), shown_at=patient_page,
                 valid=lambda r: VALID_PATIENT | {"version": patient_version(r)},
@@ -73,13 +81,23 @@ FORMS = [
                 ("version",)),
     HostileForm("clinic settings", ADMIN, lambda r: "/admin/settings", tuple(SPECS),
                 valid=VALID_SETTINGS, shown_at=lambda r: "/admin/settings",
-                text_fields=("clinic.name", "clinic.address", "clinic.phone")),
+                text_fields=("clinic.name", "clinic.address", "clinic.phone"),
+                names_patient=False),
     HostileForm("change password", PRACTITIONER, lambda r: "/account/password",
                 ("current_password", "new_password", "confirm_password"),
-                valid={"current_password": PASSWORD}),
+                valid={"current_password": PASSWORD}, valid_is_complete=False,
+                names_patient=False),
     HostileForm("audit filters", ADMIN, lambda r: "/admin/audit",
                 ("patient", "user", "action", "date_from", "date_to", "page"), method="GET"),
 ]
+
+from tests.security.hostile_forms import (  # noqa: E402
+    billing_forms,
+    clinical_forms,
+    reminder_forms,
+)
+
+FORMS += clinical_forms() + billing_forms() + reminder_forms()
 
 #: HTML that must never come back unescaped from any page
 HTML_PAYLOADS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
@@ -95,9 +113,11 @@ CURATED = [
     "2026-03-02T10:00:00Z", "", " ", "x" * 300, "x" * 5000, "é" * 3000,
 ]
 
-#: every field of every form gets each of these, one field at a time
-SHARPEST = ["\x00", "99999999999999999999", "-1", "2026-02-30", "x" * 5000,
-            '"><img src=x onerror=alert(1)>']
+#: every field of every form gets each of these, one field at a time: a NUL (PostgreSQL
+#: refuses it), an integer past 64 bits, a negative, the last representable day (it
+#: overflows when moved to UTC), and HTML longer than any field allows
+SHARPEST = ["\x00", "99999999999999999999", "-1", "9999-12-31",
+            '"><img src=x onerror=alert(1)>' + "x" * 5000]
 
 hostile_values = st.one_of(
     st.sampled_from(CURATED),

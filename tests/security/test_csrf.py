@@ -5,6 +5,7 @@ These tests run an app with CSRF on (the rest of the suite turns it off).
 
 import pytest
 import sqlalchemy as sa
+from itsdangerous import URLSafeSerializer
 
 from tests.security.routes import ROUTES, app_routes, is_denial
 from tests.security.world import (
@@ -28,8 +29,17 @@ def csrf_app(make_app):
     return make_app(WTF_CSRF_ENABLED=True)
 
 
+#: POST routes that take no CSRF token, and why that is safe
+EXEMPT = {
+    # RFC 8058 one-click unsubscribe: mail clients POST without a form token. No session
+    # is used; the signed link is the credential, and all it can do is stop reminders.
+    "reminders.unsubscribe",
+}
+
+
 def post_routes(app):
-    return sorted(endpoint for endpoint, rule in app_routes(app).items() if "POST" in rule.methods)
+    return sorted(endpoint for endpoint, rule in app_routes(app).items()
+                  if "POST" in rule.methods and endpoint not in EXEMPT)
 
 
 def allowed_role(endpoint):
@@ -39,6 +49,22 @@ def allowed_role(endpoint):
         if not is_denial(role, expected[role], "/login" if expected[role] == 302 else ""):
             return role
     raise AssertionError(f"no role may POST to {endpoint}")
+
+
+def test_the_exempt_unsubscribe_needs_its_signed_link(csrf_app):
+    world = build_world()
+    records = world.records[PATIENT]
+    client = csrf_app.test_client()
+    forged = URLSafeSerializer("not the secret", salt="meridian.unsubscribe").dumps(
+        records.patient)
+    before = database_fingerprint()
+    for link in (forged, str(records.patient)):
+        assert client.post(f"/unsubscribe/{link}").status_code == 404
+    assert changed_tables(before, database_fingerprint()) == []
+    assert db.session.get(Patient, records.patient).reminder_opt_in is True
+    assert client.post(f"/unsubscribe/{records.unsubscribe_link}").status_code == 200
+    assert db.session.get(Patient, records.patient, populate_existing=True) \
+        .reminder_opt_in is False
 
 
 def test_every_post_route_refuses_a_request_without_a_token(csrf_app):

@@ -132,13 +132,28 @@ def test_patients_get_404_for_courses_and_staff_pages(client, login):
         assert client.get(url).status_code == 404, url
 
 
-def test_admins_plan_courses_too(client, login):
+def test_admins_book_courses_but_do_not_plan_change_or_close_them(client, login):
+    """A course is a clinical plan: diagnosis, baseline and discharge pain are a
+    practitioner's to write. The front desk books its sessions."""
     login(make_user(Role.ADMIN))
     practitioner = make_user(Role.PRACTITIONER)
     patient = make_patient()
     response = client.post(f"/courses/new?patient_id={patient.id}",
                            data=valid_plan(practitioner))
-    assert response.status_code == 302 and course_count() == 1
+    assert response.status_code == 403 and course_count() == 0
+    course = make_course(patient, practitioner)
+    posts = {"edit": valid_plan(practitioner), "extend": {"planned_sessions": "10"},
+             "complete": {"discharge_pain": "2"}, "discontinue": {"reason": "Moved away"}}
+    for action, data in posts.items():
+        url = f"/courses/{course.id}/{action}"
+        assert client.get(url).status_code == 403, url
+        data |= {"version": str(course.version)}
+        assert client.post(url, data=data).status_code == 403, url
+    db.session.refresh(course)
+    assert (course.status, course.planned_sessions, course.version) == ("active", 8, 1)
+    page = client.get(f"/courses/{course.id}").get_data(as_text=True)
+    assert f"/courses/{course.id}/book" in page and f"/courses/{course.id}/edit" not in page
+    assert "Plan a course" not in client.get(f"/patients/{patient.id}").get_data(as_text=True)
 
 
 def test_a_stale_edit_gets_a_conflict_message(client, practitioner):

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 
 from tracker.audit.services import record_event
-from tracker.auth.access import roles_required
+from tracker.auth.access import MAX_RECORD_ID, roles_required
 from tracker.auth.models import Role, User
 from tracker.billing import services
 from tracker.billing.errors import BillingError
@@ -51,7 +51,7 @@ def edit_fee(code):
 @bp.route("/admin/practitioners/<int:user_id>/billing-ids", methods=["GET", "POST"])
 @roles_required("admin")
 def edit_practitioner_ids(user_id):
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if 0 < user_id <= MAX_RECORD_ID else None
     if user is None or user.role != Role.PRACTITIONER:
         abort(404)
     ids = db.session.get(PractitionerBillingIds, user.id)

@@ -22,7 +22,13 @@ from wtforms.validators import (
 
 from tracker.billing.models import AdjustmentKind, PaymentMethod
 from tracker.db import MoneyError, parse_money
-from tracker.forms import OptionalDateField, int_or_invalid, no_control_characters, strip
+from tracker.forms import (
+    OptionalDateField,
+    int_or_invalid,
+    no_control_characters,
+    plausible_date,
+    strip,
+)
 
 MONTHS = [(number, date(2000, number, 1).strftime("%B")) for number in range(1, 13)]
 
@@ -73,6 +79,16 @@ def text(label, maximum, *, required=False, **kwargs):
         no_control_characters], **kwargs)
 
 
+def day_field(label):
+    """A required day, today unless changed."""
+    return DateField(label, default=date.today, validators=[
+        DataRequired("Enter the date as a valid date."), plausible_date])
+
+
+def optional_day(label, **kwargs):
+    return OptionalDateField(label, validators=[plausible_date], **kwargs)
+
+
 def choice(label, **kwargs):
     return SelectField(label, coerce=int_or_invalid, validate_choice=True, **kwargs)
 
@@ -93,8 +109,7 @@ class PaymentForm(AllocationMixin, FlaskForm):
     payer = SelectField("Paid by", validate_choice=True)
     amount = MoneyField("Amount ($)", positive=True)
     method = SelectField("Method", validate_choice=True)
-    received_on = DateField("Received on", default=date.today,
-                            validators=[DataRequired("Enter the date as a valid date.")])
+    received_on = day_field("Received on")
     reference = text("Reference", 60, description="Check number, receipt or EFT trace number.")
     insurance_policy_id = choice("Insurance policy (for insurer payments)")
     course_id = choice("For course")
@@ -115,8 +130,7 @@ class AdjustmentForm(AllocationMixin, FlaskForm):
     side = SelectField("Whose part", validate_choice=True,
                        description="A denied claim always moves the insurer's part.")
     amount = MoneyField("Amount ($)", positive=True)
-    adjusted_on = DateField("Date", default=date.today,
-                            validators=[DataRequired("Enter the date as a valid date.")])
+    adjusted_on = day_field("Date")
     reason = TextAreaField("Reason", filters=[strip], validators=[
         DataRequired("Give the reason for the adjustment."),
         Length(max=1000, message="Use at most 1000 characters."), no_control_characters])
@@ -132,16 +146,14 @@ class AdjustmentForm(AllocationMixin, FlaskForm):
 class PackageForm(FlaskForm):
     sessions_total = whole_number("Sessions", minimum=1, maximum=100, required=True)
     price = MoneyField("Price ($)", positive=True)
-    sold_on = DateField("Sold on", default=date.today,
-                        validators=[DataRequired("Enter the date as a valid date.")])
-    expires_on = OptionalDateField("Expires on", description="Leave empty for no expiry.")
+    sold_on = day_field("Sold on")
+    expires_on = optional_day("Expires on", description="Leave empty for no expiry.")
 
 
 class ChargeForm(FlaskForm):
     code = text("Fee code", 12, required=True, description="A code from the fee schedule.")
     units = whole_number("Units", minimum=1, maximum=20, required=True)
-    service_on = DateField("Date of service", default=date.today,
-                           validators=[DataRequired("Enter the date as a valid date.")])
+    service_on = day_field("Date of service")
     visit_id = choice("For visit")
 
     def set_visit_choices(self, visits):
@@ -164,14 +176,13 @@ class PolicyForm(FlaskForm):
     deductible_cents = MoneyField("Deductible ($)", default="0.00")
     deductible_met_cents = MoneyField("Deductible already met ($)", default="0.00")
     visits_used_before = whole_number("Visits already used this plan year", maximum=365)
-    reported_on = DateField("Checked with the insurer on", default=date.today,
-                            validators=[DataRequired("Enter the date as a valid date.")])
+    reported_on = day_field("Checked with the insurer on")
     visit_limit = whole_number("Visit limit per plan year", maximum=365,
                                description="Leave empty when there is no limit.")
     authorization_number = text("Prior authorisation number", 40)
     authorized_visits = whole_number("Visits authorised", maximum=365)
-    authorization_starts_on = OptionalDateField("Authorised from")
-    authorization_expires_on = OptionalDateField("Authorisation expires on")
+    authorization_starts_on = optional_day("Authorised from")
+    authorization_expires_on = optional_day("Authorisation expires on")
     notes = TextAreaField("Notes from the call with the insurer", filters=[strip], validators=[
         Length(max=4000, message="Use at most 4000 characters."), no_control_characters])
     active = BooleanField("Active", default=True)

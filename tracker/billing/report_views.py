@@ -7,7 +7,7 @@ from flask import Response, render_template, request
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import audit_read
-from tracker.auth.access import get_scoped_or_404, staff_required
+from tracker.auth.access import MAX_RECORD_ID, get_scoped_or_404, staff_required
 from tracker.auth.models import Role, User
 from tracker.billing.report import default_period, finance_report, patient_balances, report_csv
 from tracker.billing.superbill import build_superbill
@@ -36,7 +36,9 @@ def _report_filters():
     if start > end:
         errors.append("The start date is after the end date.")
         start, end = default_start, default_end
-    practitioner_id = request.args.get("practitioner", 0, type=int) or None
+    practitioner_id = request.args.get("practitioner", 0, type=int)
+    if not 0 < practitioner_id <= MAX_RECORD_ID:
+        practitioner_id = None  # all practitioners; ids past 64 bits never reach the database
     return start, end, practitioner_id, errors
 
 
@@ -45,6 +47,7 @@ def _report_filters():
 def report():
     start, end, practitioner_id, errors = _report_filters()
     rows, total = finance_report(start, end, practitioner_id)
+    audit_read("billing.report.view", details={"from": start.isoformat(), "to": end.isoformat()})
     practitioners = db.session.scalars(sa.select(User).where(
         User.role == Role.PRACTITIONER).order_by(User.name)).all()
     return render_template("billing/report.html", rows=rows, total=total, start=start, end=end,

@@ -3,12 +3,12 @@
 Staff only; a patient gets 404 on every page here (their view is the portal partial).
 """
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
-from tracker.audit.services import record_event
+from tracker.audit.services import audit_read, record_event
 from tracker.auth.access import get_scoped_or_404, staff_required
 from tracker.billing import policies, services, summaries
 from tracker.billing.errors import BillingError
@@ -42,6 +42,14 @@ def show_error(form, error):
         flash(str(error), "danger")
 
 
+def audit_form_page(record, page):
+    """Showing a billing form shows the patient's name, courses and visits: record it.
+
+    Before anything else is loaded, since the audit's commit expires what was loaded."""
+    if request.method == "GET":
+        audit_read("patient.view", record=record, details={"page": page})
+
+
 def back_to(patient):
     return redirect(url_for("patients.detail", patient_id=patient.id) + "#billing")
 
@@ -55,6 +63,7 @@ def _render(template, form, patient, status=200, **context):
 @staff_required
 def new_payment(patient_id):
     patient = get_scoped_or_404(Patient, patient_id)
+    audit_form_page(patient, "payment")
     form = PaymentForm()
     form.set_policy_choices(policies.patient_policies(patient.id))
     form.set_allocation_choices(patient_courses(patient), patient_visits(patient))
@@ -81,6 +90,7 @@ def new_payment(patient_id):
 @staff_required
 def new_adjustment(patient_id):
     patient = get_scoped_or_404(Patient, patient_id)
+    audit_form_page(patient, "adjustment")
     form = AdjustmentForm()
     form.set_allocation_choices(patient_courses(patient), patient_visits(patient))
     if form.validate_on_submit():
@@ -104,6 +114,7 @@ def new_adjustment(patient_id):
 @staff_required
 def new_package(patient_id):
     patient = get_scoped_or_404(Patient, patient_id)
+    audit_form_page(patient, "package")
     form = PackageForm()
     if form.validate_on_submit():
         try:
@@ -124,6 +135,7 @@ def new_package(patient_id):
 @staff_required
 def new_charge(patient_id):
     patient = get_scoped_or_404(Patient, patient_id)
+    audit_form_page(patient, "charge")
     form = ChargeForm()
     form.set_visit_choices(patient_visits(patient))
     if form.validate_on_submit():
@@ -145,6 +157,7 @@ def new_charge(patient_id):
 @staff_required
 def new_policy(patient_id):
     patient = get_scoped_or_404(Patient, patient_id)
+    audit_form_page(patient, "new policy")
     form = PolicyForm()
     if form.validate_on_submit():
         try:
@@ -163,6 +176,7 @@ def new_policy(patient_id):
 @staff_required
 def edit_policy(policy_id):
     policy = get_scoped_or_404(InsurancePolicy, policy_id, joinedload(InsurancePolicy.patient))
+    audit_form_page(policy, "edit policy")
     form = PolicyForm(obj=policy)
     if form.validate_on_submit():
         try:

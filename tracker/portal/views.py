@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker.audit.services import audit_read
+from tracker.audit.services import audit_read, record_event
 from tracker.auth.access import get_scoped_or_404, roles_required
 from tracker.extensions import db
 from tracker.portal import services
@@ -62,11 +62,13 @@ def checkin():
         return render_home(form)
     course = services.checkin_course(courses_of(patient))
     try:
-        record_checkin(patient, course, source=CheckinSource.PORTAL, **form.service_values())
+        checkin = record_checkin(patient, course, source=CheckinSource.PORTAL,
+                                 **form.service_values())
     except CheckinError as error:
         db.session.rollback()
         flash(str(error), "warning")
         return redirect(url_for("portal.home"))
+    record_event("checkin.record", record=checkin)
     db.session.commit()
     flash("Thank you — your score is recorded.", "success")
     return redirect(url_for("portal.home"))

@@ -7,10 +7,11 @@ action. Web requests only write rows; no email leaves from here.
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from tracker.audit.services import record_event
+from tracker.audit.services import audit_read
 from tracker.auth.access import get_scoped_or_404, public, roles_required
 from tracker.db import utcnow
 from tracker.extensions import csrf, db
+from tracker.forms import page_number
 from tracker.reminders import services
 from tracker.reminders.forms import ActionForm, CheckinForm
 from tracker.reminders.models import CheckinPurpose, Reminder, ReminderKind, ReminderStatus
@@ -47,8 +48,8 @@ def outbox():
     status = status if status in ReminderStatus.ALL else ""
     kind = kind if kind in ReminderKind.ALL else ""
     page = services.outbox_page(status=status or None, kind=kind or None,
-                                page=max(request.args.get("page", 1, type=int), 1))
-    record_event("reminders.outbox.view")
+                                page=page_number(request.args))
+    audit_read("reminders.outbox.view")
     return render_template("reminders/outbox.html", page=page, status=status, kind=kind,
                            counts=services.status_counts(), statuses=ReminderStatus.ALL,
                            kinds=ReminderKind.LABELS, action_form=ActionForm())

@@ -12,7 +12,7 @@ from tracker.extensions import db
 from tracker.patients.models import Patient
 from tracker.treatments import scheduling
 from tracker.treatments.errors import BookingError, TreatmentError
-from tracker.treatments.form_fields import version_value
+from tracker.treatments.form_fields import submitted_version
 from tracker.treatments.queries import (
     load_appointment,
     load_course,
@@ -40,6 +40,12 @@ def _default_start(course):
     first = live[-1].starts_at.astimezone(scheduling.clinic_zone()).date() + timedelta(days=1) \
         if live else course.start_on
     return max(first, local_today())
+
+
+def _shown_version(record):
+    """The version a form shows: on a POST only the submitted one counts, so a form sent
+    without it is refused as a conflict rather than taken as up to date."""
+    return record.version if request.method == "GET" else None
 
 
 def _default_time():
@@ -85,6 +91,7 @@ def _book_page(course, propose, confirm, status=200, error=None, problems=None):
 def course_book(course_id):
     course = load_course(course_id)
     if request.method == "GET":
+        audit_read("course.view", record=course, details={"page": "book"})
         propose = ProposeSeriesForm(request.args if request.args else None,
                                     first_day=_default_start(course), at_time=_default_time())
         confirm = None
@@ -122,6 +129,8 @@ def appointment_new():
                            course_id=course_id, starts_on=local_today(),
                            at_time=_default_time())
     context = {"patient": patient, "hours": scheduling.opening_hours_text()}
+    if request.method == "GET":
+        audit_read("patient.view", record=patient, details={"page": "book an appointment"})
     if form.validate_on_submit():
         practitioner = db.session.get(User, form.practitioner_id.data)
         course = next((c for c in courses if c.id == form.course_id.data), None)
@@ -154,13 +163,16 @@ def appointment_reschedule(appointment_id):
     appointment = load_appointment(appointment_id)
     local = as_local(appointment.starts_at)
     form = RescheduleForm(starts_on=local.date(), at_time=local.time().replace(tzinfo=None),
-                          duration=appointment.duration_minutes, version=appointment.version)
+                          duration=appointment.duration_minutes, version=_shown_version(
+                              appointment))
     context = {"appointment": appointment, "hours": scheduling.opening_hours_text()}
+    if request.method == "GET":
+        audit_read("appointment.view", record=appointment, details={"page": "reschedule"})
     if form.validate_on_submit():
         starts_at = scheduling.clinic_instant(form.starts_on.data, form.at_time.data)
         try:
             run_service(scheduling.reschedule_appointment, appointment, starts_at,
-                        form.duration.data, expected_version=version_value(form.version))
+                        form.duration.data, expected_version=submitted_version(form.version))
         except TreatmentError as error:
             return refuse("treatments/appointment_reschedule.html", error, form=form, **context)
         db.session.commit()
@@ -173,11 +185,13 @@ def appointment_reschedule(appointment_id):
 @staff_required
 def appointment_cancel(appointment_id):
     appointment = load_appointment(appointment_id)
-    form = CancelForm(version=appointment.version)
+    form = CancelForm(version=_shown_version(appointment))
+    if request.method == "GET":
+        audit_read("appointment.view", record=appointment, details={"page": "cancel"})
     if form.validate_on_submit():
         try:
             run_service(scheduling.cancel_appointment, appointment, form.reason.data,
-                        expected_version=version_value(form.version))
+                        expected_version=submitted_version(form.version))
         except TreatmentError as error:
             return refuse("treatments/appointment_cancel.html", error, form=form,
                           appointment=appointment)
@@ -197,7 +211,7 @@ def appointment_no_show(appointment_id):
         abort(400)
     try:
         run_service(scheduling.mark_no_show, appointment,
-                    expected_version=version_value(form.version))
+                    expected_version=submitted_version(form.version))
     except TreatmentError as error:
         return refuse("treatments/appointment_detail.html", error, appointment=appointment,
                       patient=appointment.patient, action_form=ActionForm(

@@ -5,7 +5,7 @@ from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from tracker.clinic.settings import clinic_settings
-from tracker.forms import int_or_invalid, no_control_characters, strip
+from tracker.forms import int_or_invalid, no_control_characters, plausible_date, strip
 from tracker.treatments.catalogue import DIAGNOSES, REGIONS
 from tracker.treatments.form_fields import WholeNumberField, pain_field, text_area, whole_number
 from tracker.treatments.frequency import FREQUENCY_CHOICES, describe_frequency
@@ -40,7 +40,8 @@ class CourseForm(FlaskForm):
     frequency = SelectField("Frequency", validate_choice=True,
                             description="The booking page proposes the appointment series "
                                         "from this.")
-    start_on = DateField("Start date", validators=[DataRequired("Enter the start date.")])
+    start_on = DateField("Start date", validators=[DataRequired("Enter the start date."),
+                                                   plausible_date])
     goal = text_area("Goal", max_length=2000,
                      description="What the patient wants to be able to do, e.g. "
                                  "'garden for an hour without pain'.")

@@ -1,10 +1,14 @@
-"""Course pages: plan, view, edit, extend, complete, discontinue."""
+"""Course pages: plan, view, edit, extend, complete, discontinue.
+
+A course is a clinical plan (diagnosis, baseline and discharge pain, goal): practitioners
+plan, change and close it; admins see it and book its sessions (appointment_views).
+"""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.audit.services import audit_read
-from tracker.auth.access import get_scoped_or_404, staff_required
+from tracker.auth.access import get_scoped_or_404, roles_required
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.patients.models import Patient
@@ -16,7 +20,7 @@ from tracker.treatments.course_forms import (
     ExtendCourseForm,
 )
 from tracker.treatments.errors import TreatmentError
-from tracker.treatments.form_fields import version_value
+from tracker.treatments.form_fields import submitted_version
 from tracker.treatments.models import Course
 from tracker.treatments.progress import load_course_progress
 from tracker.treatments.queries import course_page_options, load_course, practitioners
@@ -28,12 +32,7 @@ from tracker.treatments.views import bp
 
 DEFAULT_PLANNED_SESSIONS = 8
 DEFAULT_FREQUENCY = "2x3,1"
-
-
-def _default_practitioner(patient):
-    if current_user.is_practitioner:
-        return current_user.id
-    return patient.preferred_practitioner_id
+practitioner_only = roles_required("practitioner")
 
 
 def _planning_notes(patient, form):
@@ -44,15 +43,17 @@ def _planning_notes(patient, form):
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
-@staff_required
+@practitioner_only
 def course_new():
     patient = get_scoped_or_404(Patient, request.args.get("patient_id"))
     low, high = services.session_range()
     form = CourseForm(practitioners=practitioners(), start_on=local_today(),
                       planned_sessions=min(max(DEFAULT_PLANNED_SESSIONS, low), high),
                       frequency=DEFAULT_FREQUENCY,
-                      practitioner_id=_default_practitioner(patient))
+                      practitioner_id=current_user.id)
     context = {"patient": patient, "course": None, "warnings": general_warnings(patient)}
+    if request.method == "GET":
+        audit_read("patient.view", record=patient, details={"page": "plan a course"})
     if form.validate_on_submit():
         try:
             course = services.plan_course(patient, **form.service_values())
@@ -84,12 +85,15 @@ def course_detail(course_id):
 
 
 @bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
-@staff_required
+@practitioner_only
 def course_edit(course_id):
     course = load_course(course_id)
     form = CourseForm(obj=course, practitioners=practitioners())
+    # the version is only ever the one the form was sent with, never the course's own
+    form.version.data = course.version if request.method == "GET" else request.form.get(
+        "version")
     if request.method == "GET":
-        form.version.data = course.version
+        audit_read("course.view", record=course, details={"page": "edit"})
     context = {"patient": course.patient, "course": course,
                "warnings": general_warnings(course.patient),
                "notes": collect(course_planning_notes, course.patient,
@@ -98,7 +102,7 @@ def course_edit(course_id):
     if form.validate_on_submit():
         try:
             run_service(services.update_course, course,
-                        expected_version=version_value(form.version), **form.service_values())
+                        expected_version=submitted_version(form.version), **form.service_values())
         except TreatmentError as error:
             return refuse("treatments/course_form.html", error, form=form, **context)
         db.session.commit()
@@ -112,6 +116,7 @@ def _course_action(course_id, form_class, template, act, done_message, prefill=N
     course = load_course(course_id)
     form = form_class()
     if request.method == "GET":
+        audit_read("course.view", record=course, details={"page": template})
         form.version.data = course.version
         for name, value in (prefill or {}).items():
             form[name].data = value(course) if callable(value) else value
@@ -127,11 +132,11 @@ def _course_action(course_id, form_class, template, act, done_message, prefill=N
 
 
 @bp.route("/courses/<int:course_id>/extend", methods=["GET", "POST"])
-@staff_required
+@practitioner_only
 def course_extend(course_id):
     def act(course, form):
         services.extend_course(course, form.planned_sessions.data,
-                               expected_version=version_value(form.version))
+                               expected_version=submitted_version(form.version))
 
     return _course_action(
         course_id, ExtendCourseForm, "treatments/course_extend.html", act,
@@ -141,12 +146,12 @@ def course_extend(course_id):
 
 
 @bp.route("/courses/<int:course_id>/complete", methods=["GET", "POST"])
-@staff_required
+@practitioner_only
 def course_complete(course_id):
     def act(course, form):
         services.complete_course(course, discharge_pain=form.discharge_pain.data,
                                  discharge_notes=form.discharge_notes.data,
-                                 expected_version=version_value(form.version))
+                                 expected_version=submitted_version(form.version))
 
     return _course_action(course_id, CompleteCourseForm, "treatments/course_complete.html",
                           act, lambda course: "Course completed. The discharge score is "
@@ -154,11 +159,11 @@ def course_complete(course_id):
 
 
 @bp.route("/courses/<int:course_id>/discontinue", methods=["GET", "POST"])
-@staff_required
+@practitioner_only
 def course_discontinue(course_id):
     def act(course, form):
         services.discontinue_course(course, reason=form.reason.data,
-                                    expected_version=version_value(form.version))
+                                    expected_version=submitted_version(form.version))
 
     return _course_action(course_id, DiscontinueCourseForm,
                           "treatments/course_discontinue.html", act,

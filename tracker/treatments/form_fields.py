@@ -79,3 +79,17 @@ def version_value(field):
         return int(field.data)
     except (TypeError, ValueError):
         return None
+
+
+#: what a missing or garbled version of an existing record becomes: no record has it
+NO_VERSION = 0
+
+
+def submitted_version(field):
+    """The version a form about an existing record carried.
+
+    A missing or tampered value never matches, so the change is refused as a conflict
+    instead of skipping the check and overwriting someone else's save.
+    """
+    value = version_value(field)
+    return value if value is not None and value > 0 else NO_VERSION

@@ -14,20 +14,22 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from tracker.forms import int_or_invalid, no_control_characters, strip
+from tracker.forms import int_or_invalid, no_control_characters, plausible_date, strip
 from tracker.treatments.form_fields import WholeNumberField, text_area, whole_number
 
 DEFAULT_DURATION = 45
 
 
-def duration_field():
+def duration_field(**options):
     return WholeNumberField("Duration (minutes)", default=DEFAULT_DURATION, validators=[
         whole_number(15, 180, required="Enter the duration in minutes.",
-                     label="Duration")], render_kw={"min": 15, "max": 180, "step": 5})
+                     label="Duration")], render_kw={"min": 15, "max": 180, "step": 5},
+        **options)
 
 
 def date_field(label="Date"):
-    return DateField(label, validators=[DataRequired("Enter a date as YYYY-MM-DD.")])
+    return DateField(label, validators=[DataRequired("Enter a date as YYYY-MM-DD."),
+                                        plausible_date])
 
 
 def time_field(label="Time"):
@@ -53,7 +55,8 @@ class SessionRowForm(Form):
 
 
 class ConfirmSeriesForm(FlaskForm):
-    duration = duration_field()
+    #: its own id: the page shows it below the proposal form's duration field
+    duration = duration_field(id="series-duration")
     sessions = FieldList(FormField(SessionRowForm), min_entries=0, max_entries=60)
 
     def chosen_rows(self):

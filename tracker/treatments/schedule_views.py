@@ -14,9 +14,11 @@ from flask import (
 )
 from flask_login import current_user
 
+from tracker.audit.services import audit_read, record_event
 from tracker.auth.access import public, roles_required, staff_required
 from tracker.clinic.settings import clinic_settings
 from tracker.extensions import db
+from tracker.forms import EARLIEST_DAY, LATEST_DAY
 from tracker.treatments import feeds
 from tracker.treatments.calendar import calendar_bytes
 from tracker.treatments.queries import appointments_between, day_bounds, practitioners
@@ -30,9 +32,10 @@ ALL = "all"
 
 def _chosen_day():
     try:
-        return date.fromisoformat(request.args.get("day", ""))
+        day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
         return local_today()
+    return day if EARLIEST_DAY <= day <= LATEST_DAY else local_today()
 
 
 def _chosen_practitioner(staff):
@@ -52,9 +55,10 @@ def _chosen_practitioner(staff):
 @bp.route("/schedule/")
 @staff_required
 def schedule():
-    staff = practitioners()
     day = _chosen_day()
     week = request.args.get("view") == "week"
+    audit_read("schedule.view", details={"day": day.isoformat(), "week": week})
+    staff = practitioners()  # loaded after the audit's commit, which expires what was loaded
     practitioner = _chosen_practitioner(staff)
     start_day = day - timedelta(days=day.weekday()) if week else day
     days = [start_day + timedelta(days=offset) for offset in range(7 if week else 1)]
@@ -79,6 +83,7 @@ def calendar_settings():
         if not ActionForm().validate_on_submit():
             abort(400)
         token = feeds.regenerate_feed(current_user)
+        record_event("calendar.feed.create", record=feeds.feed_of(current_user))
         db.session.commit()
         # shown once, on the next page: only the token's hash is stored
         session["new_feed_url"] = url_for("treatments.calendar_feed", token=token,
@@ -97,6 +102,7 @@ def calendar_feed(token):
     user = feeds.feed_owner(token)
     if user is None:
         abort(404)
+    audit_read("calendar.feed.export", user=user)
     settings = clinic_settings()
     body = calendar_bytes(feeds.feed_appointments(user), clinic_name=settings["clinic.name"],
                           location=settings["clinic.address"], for_practitioner=True,

@@ -8,8 +8,8 @@ from tracker.auth.access import roles_required, staff_required
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.treatments import visits as services
-from tracker.treatments.errors import TreatmentError, VisitLockedError
-from tracker.treatments.form_fields import version_value
+from tracker.treatments.errors import ConflictError, TreatmentError, VisitLockedError
+from tracker.treatments.form_fields import submitted_version, version_value
 from tracker.treatments.queries import load_appointment, load_visit
 from tracker.treatments.safety import cautioned_points, estim_caution, general_warnings
 from tracker.treatments.schedule_forms import ActionForm
@@ -25,8 +25,10 @@ def _form_for(visit, catalogue):
             "pain_before", "pain_after", "techniques", "needles_in", "needles_out",
             "retention_minutes", "face_to_face_minutes", "adverse_events",
             "adverse_event_notes", "estim_override_reason", "subjective", "objective",
-            "assessment", "plan", "home_plan", "version")}
-    return VisitForm(formdata=request.form if request.method == "POST" else None, data=data)
+            "assessment", "plan", "home_plan")}
+    if request.method == "POST":  # the version is only ever the one the form was sent with
+        return VisitForm(formdata=request.form, data=data)
+    return VisitForm(formdata=None, data=data | {"version": visit and visit.version})
 
 
 def _visit_page(visit, status=200, error=None):
@@ -75,6 +77,8 @@ def appointment_visit(appointment_id):
     refusal = _not_editable(appointment)
     if refusal is not None:
         return refusal
+    if request.method == "GET":
+        audit_read("appointment.view", record=appointment, details={"page": "visit record"})
     catalogue = services.point_catalogue()
     form = _form_for(appointment.visit, catalogue)
     patient = appointment.patient
@@ -115,10 +119,10 @@ def visit_sign(visit_id):
         abort(400)
     try:
         run_service(services.sign_visit, visit, current_user,
-                    expected_version=version_value(form.version))
+                    expected_version=submitted_version(form.version))
     except TreatmentError as error:
         db.session.rollback()
-        status = CONFLICT if isinstance(error, VisitLockedError) else 422
+        status = CONFLICT if isinstance(error, (VisitLockedError, ConflictError)) else 422
         return _visit_page(load_visit(visit_id), status, str(error))
     db.session.commit()
     return _saved_redirect(visit, signed=True)
@@ -135,10 +139,11 @@ def visit_amend(visit_id):
     form = AmendForm(obj=visit) if request.method == "GET" else AmendForm()
     if request.method == "GET":
         form.reason.data = ""
+        audit_read("visit.view", record=visit, details={"page": "amend"})
     if form.validate_on_submit():
         try:
             run_service(services.amend_visit, visit, current_user, reason=form.reason.data,
-                        changes=form.changes(), expected_version=version_value(form.version))
+                        changes=form.changes(), expected_version=submitted_version(form.version))
         except TreatmentError as error:
             return refuse("treatments/visit_amend.html", error, form=form, visit=visit,
                           patient=visit.patient)

@@ -42,6 +42,14 @@ NUMBER_LIMITS = {"needles_in": (0, 500, "Needles in"), "needles_out": (0, 500, "
                  "retention_minutes": (0, 120, "Retention"),
                  "face_to_face_minutes": (0, 240, "Face-to-face time")}
 PAIN_LABELS = {"pain_before": "Pain before needling", "pain_after": "Pain after needling"}
+#: notes stored as text: one left out is stored empty, never NULL
+NOTE_FIELDS = ("adverse_event_notes", "subjective", "objective", "assessment", "plan",
+               "home_plan")
+
+
+def _notes_as_text(values):
+    return values | {field: "" for field in NOTE_FIELDS
+                     if field in values and values[field] is None}
 
 
 def point_catalogue():
@@ -126,7 +134,7 @@ def save_visit(appointment, practitioner, *, values, points=(), expected_version
     (SafetyError otherwise). A draft may have needles still in; signing checks the count.
     """
     visit = _editable_visit(appointment, practitioner, expected_version)
-    values = {field: values[field] for field in RECORD_FIELDS if field in values}
+    values = _notes_as_text({field: values[field] for field in RECORD_FIELDS if field in values})
     _validate_values(values)
     catalogue = point_catalogue()
     _validate_points(points, catalogue)
@@ -225,9 +233,13 @@ def is_last_planned_session(visit):
 
 
 def _amended_fields(visit, changes):
-    """The amendable fields whose values really change, validated."""
+    """The amendable fields whose values really change, validated.
+
+    A field not sent at all (None) is left as it is; an emptied note arrives as "".
+    """
     changes = {field: value for field, value in changes.items()
-               if field in AMENDABLE_FIELDS and getattr(visit, field) != value}
+               if field in AMENDABLE_FIELDS and value is not None
+               and getattr(visit, field) != value}
     if not changes:
         raise TreatmentError("Nothing was changed: change at least one field to amend.")
     _validate_values(changes, pains_required=True)
