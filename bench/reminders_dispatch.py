@@ -1,6 +1,6 @@
 """Dispatch 10,000 due reminders to a local SMTP sink, next to a plain smtplib loop.
 
-    /work/main/.venv/bin/python bench/reminders_dispatch.py [--count N]
+    .venv/bin/python bench/reminders_dispatch.py [--count N]
         [--database-url postgresql+psycopg://127.0.0.1/scratch] [--batch-size 100]
 
 Builds a scratch database (a temporary SQLite file unless --database-url is given),
