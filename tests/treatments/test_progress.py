@@ -68,6 +68,17 @@ def test_non_responder_at_the_review_session_is_due_a_review():
     assert progress_data(progress)["decision"] == "review due"
 
 
+def test_an_ended_course_shows_how_it_ended_not_a_decision():
+    course = make_scored_course([7, 5, 3], baseline_pain=7, status="completed", discharge_pain=2)
+    progress = load_course_progress(course, Thresholds())
+    assert progress.decision == outcomes.COMPLETED
+    assert progress.decision_label == "Course completed"
+    assert progress.category == outcomes.SUBSTANTIAL  # the outcome is still reported
+    stopped = make_scored_course([7, 7, 8], baseline_pain=7, status="discontinued",
+                                 discontinued_reason="Moved away")
+    assert load_course_progress(stopped, Thresholds()).decision == outcomes.DISCONTINUED
+
+
 def test_rising_pain_window_is_a_setting():
     course = make_scored_course([4, 5], baseline_pain=7)
     assert load_course_progress(course, Thresholds()).decision == outcomes.IMPROVING

@@ -78,11 +78,17 @@ IMPROVING = "improving"
 NOT_YET = "not yet"
 REVIEW_DUE = "review due"
 
+# A course that has ended no longer needs a decision: its state is how it ended.
+COMPLETED = "completed"
+DISCONTINUED = "discontinued"
+
 DECISION_LABELS = {
     RECOVERED: "Recovered",
     IMPROVING: "Improving",
     NOT_YET: "Not yet improving",
     REVIEW_DUE: "Review due",
+    COMPLETED: "Course completed",
+    DISCONTINUED: "Course discontinued",
 }
 
 

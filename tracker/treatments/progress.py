@@ -96,6 +96,10 @@ class CourseProgress:
 
     @cached_property
     def decision(self):
+        """Where an open course stands; an ended course is shown as ended, with its
+        outcome in `category`, not as a decision still to take."""
+        if self.course.status in (outcomes.COMPLETED, outcomes.DISCONTINUED):
+            return self.course.status
         return outcomes.decision(self.baseline, self.scores, self.sessions_done,
                                  self.thresholds)
 
