@@ -6,6 +6,7 @@ without paying for a new schema each time.
 """
 
 import contextvars
+import os
 
 import pytest
 import sqlalchemy as sa
@@ -134,3 +135,25 @@ def login(client):
 
 def is_postgres():
     return db.engine.dialect.name == "postgresql"
+
+
+@pytest.fixture
+def empty_database_uri(database_uri, tmp_path, request):
+    """A brand-new, empty database on the suite's server (a SQLite file, or a PostgreSQL
+    database named after the test module), dropped afterwards."""
+    url = sa.engine.make_url(database_uri)
+    purpose = request.module.__name__.rsplit(".", 1)[-1]
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / (purpose + '.db')}"
+        return
+    name = f"meridian_{purpose}_{os.getpid()}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

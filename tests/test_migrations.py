@@ -1,9 +1,7 @@
 """The schema exists only through migrations: they must build exactly what the models say."""
 
-import os
 
 import flask_migrate
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,26 +10,6 @@ from tests.conftest import make_config
 from tracker import create_app
 from tracker.db import built_on
 from tracker.extensions import db
-
-
-@pytest.fixture
-def empty_database_uri(database_uri, tmp_path):
-    """A brand-new, empty database on the same server as the suite's."""
-    url = sa.engine.make_url(database_uri)
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrated.db'}"
-        return
-    name = f"meridian_migrations_{os.getpid()}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_migrations_produce_exactly_the_models_schema(empty_database_uri):

@@ -1,10 +1,8 @@
 """`backup create|restore` into an empty database, and `export patient` (right of access)."""
 
 import json
-import os
 import stat
 
-import pytest
 import sqlalchemy as sa
 
 from tests.conftest import build_app, make_config
@@ -22,26 +20,6 @@ from tracker.audit.services import record_event
 from tracker.auth.models import Role
 from tracker.extensions import db
 from tracker.treatments.models import Amendment, VisitPoint
-
-
-@pytest.fixture
-def scratch_database_uri(database_uri, tmp_path):
-    """A brand-new, empty database next to the suite's (SQLite file or PostgreSQL)."""
-    url = sa.engine.make_url(database_uri)
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    name = f"{url.database}_restore_{os.getpid()}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def make_clinical_record(last_name="Osei"):
@@ -69,7 +47,7 @@ def all_rows(engine):
     return rows
 
 
-def test_backup_and_restore_into_an_empty_database(app, runner, scratch_database_uri, tmp_path):
+def test_backup_and_restore_into_an_empty_database(app, runner, empty_database_uri, tmp_path):
     make_clinical_record()
     backup = tmp_path / "meridian.backup"
     created = runner.invoke(args=["backup", "create", "--output", str(backup)])
@@ -77,7 +55,7 @@ def test_backup_and_restore_into_an_empty_database(app, runner, scratch_database
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     original = all_rows(db.engine)
 
-    restored_app = build_app(make_config(scratch_database_uri))
+    restored_app = build_app(make_config(empty_database_uri))
     with restored_app.app_context():  # the commands below run against the empty database
         restore = restored_app.test_cli_runner().invoke(args=["backup", "restore", str(backup)])
         assert restore.exit_code == 0, restore.output
