@@ -58,8 +58,8 @@ class Reminder(db.Model):
         _in("status", ReminderStatus.ALL),
         sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         sa.Index("ix_reminders_status_next_attempt_at", "status", "next_attempt_at"),
-        #: the outbox page lists newest due first
-        sa.Index("ix_reminders_due_at", "due_at", "id"),
+        #: the outbox page reads each status in due order
+        sa.Index("ix_reminders_status_due_at", "status", "due_at", "id"),
         sa.Index("ix_reminders_appointment_id", "appointment_id"),
         sa.Index("ix_reminders_patient_id", "patient_id"),
         sa.Index("ix_reminders_course_id", "course_id"),

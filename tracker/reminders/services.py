@@ -1,5 +1,7 @@
 """Use cases behind the reminder pages. Services flush; the caller commits."""
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
@@ -19,31 +21,78 @@ class ReminderError(ValueError):
     """A reminder action that cannot be done, with a reason for the person asking."""
 
 
-def outbox_page(*, status=None, kind=None, page=1, per_page=50):
-    """A page of the outbox, optionally filtered.
+#: The outbox in the order a person reads it: what needs them first (failed, then being
+#: sent), then what will go out next, then the history, newest first. Each group is one
+#: status read through its (status, due_at, id) index, so a page costs the same however
+#: long the history grows.
+#: Sent and cancelled rows share a place: one history, interleaved by due time.
+OUTBOX_GROUPS = (  # status, place, order within the status
+    (ReminderStatus.FAILED, 0, "newest first"),
+    (ReminderStatus.SENDING, 1, "newest first"),
+    (ReminderStatus.PENDING, 2, "next first"),
+    (ReminderStatus.SENT, 3, "newest first"),
+    (ReminderStatus.CANCELLED, 3, "newest first"),
+)
 
-    What needs a person comes first: failed rows, then rows being sent, then pending rows
-    in the order they will go out, then the history (sent and cancelled), newest first.
-    """
-    statement = scoped(sa.select(Reminder), Reminder.patient_id).options(
-        joinedload(Reminder.patient), joinedload(Reminder.recipient_user))
-    if status:
-        statement = statement.where(Reminder.status == status)
+#: status counts stop here; the page shows "1,000+" rather than counting a long history
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class OutboxPage:
+    """One page of the outbox. It knows whether there is a next page, not how many."""
+
+    items: list
+    page: int
+    has_next: bool
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+
+def outbox_page(*, status=None, kind=None, page=1, per_page=50):
+    """A page of the outbox (see OUTBOX_GROUPS for its order), optionally filtered."""
+    wanted = page * per_page + 1  # every row up to this page's end, and one to see a next
+    candidates = sa.union_all(*[
+        sa.select(_outbox_candidates(group_status, order, kind, wanted),
+                  sa.literal(place).label("place"))
+        for group_status, place, order in OUTBOX_GROUPS if status in (None, group_status)
+    ]).subquery()
+    next_first = sa.case((candidates.c.status == ReminderStatus.PENDING, candidates.c.due_at))
+    ids = db.session.scalars(
+        sa.select(candidates.c.id)
+        .order_by(candidates.c.place, next_first.asc(), candidates.c.due_at.desc(),
+                  candidates.c.id.desc())
+        .offset((page - 1) * per_page).limit(per_page + 1)).all()
+    reminders = {reminder.id: reminder for reminder in db.session.scalars(
+        sa.select(Reminder).where(Reminder.id.in_(ids[:per_page])).options(
+            joinedload(Reminder.patient), joinedload(Reminder.recipient_user)))}
+    return OutboxPage([reminders[id] for id in ids[:per_page]], page,
+                      has_next=len(ids) > per_page)
+
+
+def _outbox_candidates(status, order, kind, limit):
+    """The first `limit` rows of one status, in that status's order, as a subquery."""
+    statement = scoped(sa.select(Reminder.id, Reminder.status, Reminder.due_at),
+                       Reminder.patient_id).where(Reminder.status == status)
     if kind:
         statement = statement.where(Reminder.kind == kind)
-    attention = sa.case({"failed": 0, "sending": 1, "pending": 2}, value=Reminder.status,
-                        else_=3)
-    next_to_go = sa.case((Reminder.status == "pending", Reminder.due_at))
-    statement = statement.order_by(attention, next_to_go.asc(), Reminder.due_at.desc(),
-                                   Reminder.id.desc())
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    if order == "next first":
+        statement = statement.order_by(Reminder.due_at.asc(), Reminder.id.desc())
+    else:
+        statement = statement.order_by(Reminder.due_at.desc(), Reminder.id.desc())
+    return statement.limit(limit).subquery()
 
 
-def status_counts():
-    rows = db.session.execute(scoped(
-        sa.select(Reminder.status, sa.func.count()).group_by(Reminder.status),
-        Reminder.patient_id))
-    return dict(rows.all())
+def status_counts(cap=COUNT_CAP):
+    """{status: number of reminders}, each counted up to cap + 1 (more than cap: "cap+")."""
+    counts = sa.union_all(*[
+        sa.select(sa.literal(status).label("status"), sa.func.count().label("count"))
+        .select_from(scoped(sa.select(Reminder.id), Reminder.patient_id)
+                     .where(Reminder.status == status).limit(cap + 1).subquery())
+        for status in ReminderStatus.ALL])
+    return {status: count for status, count in db.session.execute(counts) if count}
 
 
 def retry_reminder(reminder, now=None):

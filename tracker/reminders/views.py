@@ -51,7 +51,8 @@ def outbox():
                                 page=page_number(request.args))
     audit_read("reminders.outbox.view")
     return render_template("reminders/outbox.html", page=page, status=status, kind=kind,
-                           counts=services.status_counts(), statuses=ReminderStatus.ALL,
+                           counts=services.status_counts(), count_cap=services.COUNT_CAP,
+                           statuses=ReminderStatus.ALL,
                            kinds=ReminderKind.LABELS, action_form=ActionForm())
 
 
