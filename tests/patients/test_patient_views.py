@@ -7,6 +7,7 @@ from tests.factories import make_patient, make_user
 from tracker.auth.models import Role
 from tracker.extensions import db
 from tracker.patients.models import Patient
+from tracker.patients.services import search_patients
 
 VALID = {
     "first_name": "Grace", "last_name": "Osei", "date_of_birth": "1975-03-02",
@@ -132,3 +133,18 @@ def test_record_consent_needs_a_version(client, staff):
     client.post(f"/patients/{patient.id}/consent", data={"consent_version": ""})
     db.session.refresh(patient)
     assert not patient.has_consent
+
+
+def test_search_looks_in_each_field_ignoring_case(app_context):
+    with_everything = make_patient(first_name="Olwen", last_name="Pryce",
+                                   email="o.pryce@example.org", phone="+44 20 7946 0321")
+    name_only = make_patient(first_name="Tomasz", last_name="Nowak", email=None, phone=None)
+
+    def found(query):
+        return {patient.id for patient in search_patients(query).items}
+
+    assert found("OLWEN") == found("pRyCe") == found("PRYCE@EXAMPLE") == {with_everything.id}
+    assert found("7946") == found("+44") == {with_everything.id}
+    assert found("nowak") == found("tom now") == {name_only.id}  # no email, no phone
+    assert found("olwen nowak") == set()  # every term must match
+    assert found("olwenpryce") == set()  # a fragment never spans two fields

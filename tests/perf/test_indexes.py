@@ -28,10 +28,13 @@ HOT_QUERIES = {
                             "ix_payments_patient_id"),
     "payments by course": ("SELECT * FROM payments WHERE course_id = 1",
                            "ix_payments_course_id"),
-    "patient search by name fragment": ("SELECT * FROM patients WHERE last_name ILIKE '%owa%'",
-                                        "ix_patients_last_name_trgm"),
-    "patient search by email fragment": ("SELECT * FROM patients WHERE email ILIKE '%owa%'",
-                                         "ix_patients_email_trgm"),
+    "patient search by name fragment": (
+        "SELECT * FROM patients WHERE lower(first_name || ' ' || last_name || ' ' || "
+        "coalesce(email, '') || ' ' || coalesce(phone, '')) LIKE '%owa%'",
+        "ix_patients_search_trgm"),
+    "outbox, one status in due order": (
+        "SELECT id FROM reminders WHERE status = 'sent' ORDER BY due_at DESC, id DESC LIMIT 51",
+        "ix_reminders_status_due_at"),
     "patient list order": ("SELECT * FROM patients ORDER BY last_name, first_name LIMIT 25",
                            "ix_patients_name"),
 }

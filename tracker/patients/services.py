@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from tracker.auth.access import scoped
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.patients.models import Patient
+from tracker.patients.models import SEARCH_TEXT, Patient
 
 EDITABLE_FIELDS = (
     "first_name", "last_name", "date_of_birth", "email", "phone", "timezone",
@@ -79,12 +79,7 @@ def search_patients(query="", *, include_archived=False, page=1, per_page=25):
         statement = statement.where(Patient.archived_at.is_(None))
     for term in (query or "").split()[:5]:
         like = f"%{_escape_like(term)}%"
-        statement = statement.where(sa.or_(
-            Patient.first_name.ilike(like, escape="\\"),
-            Patient.last_name.ilike(like, escape="\\"),
-            Patient.email.ilike(like, escape="\\"),
-            Patient.phone.ilike(like, escape="\\"),
-        ))
+        statement = statement.where(SEARCH_TEXT.like(sa.func.lower(like), escape="\\"))
     statement = statement.order_by(Patient.last_name, Patient.first_name, Patient.id)
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
 
