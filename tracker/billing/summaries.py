@@ -114,7 +114,7 @@ def course_account(course):
             visits.append(seen[charge.visit_id])
         seen[charge.visit_id][2].append(charge)
     return CourseAccount(
-        totals=totals(course_id=course.id), policy=charging.policy_for_course(course.id),
+        totals=sum(per_visit.values(), Totals()), policy=charging.policy_for_course(course.id),
         policies=patient_policies(course.patient_id), visits=visits,
         payments=_recent(Payment, Payment.received_on, None, course_id=course.id),
         adjustments=_recent(Adjustment, Adjustment.adjusted_on, None, course_id=course.id),
@@ -122,12 +122,8 @@ def course_account(course):
 
 
 def _remaining_forecast(course):
-    if not course.is_open:
+    if not course.is_open or course.sessions_remaining == 0:
         return []
-    signed = db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(
-        Visit.course_id == course.id, Visit.signed_at.is_not(None)))
-    remaining = course.planned_sessions - signed
-    if remaining <= 0:
-        return []
+    remaining = course.sessions_remaining
     return cost_forecast(course.patient, planned_sessions=remaining, course=course,
                          assume_policy=False)
