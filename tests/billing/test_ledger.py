@@ -17,6 +17,7 @@ from tests.factories import (
 from tracker.billing import services
 from tracker.billing.errors import BillingError
 from tracker.billing.models import Adjustment, Charge, Payment
+from tracker.billing.summaries import balance_with_overdue
 from tracker.billing.totals import Totals, totals
 from tracker.extensions import db
 
@@ -174,3 +175,18 @@ def test_manual_charge_checks_the_code():
 
 def test_totals_add_up_for_an_empty_scope():
     assert totals(patient_id=123456) == Totals()
+
+
+def test_overdue_is_the_unpaid_part_of_charges_older_than_the_cutoff():
+    patient = self_pay_visit().patient  # 2 March 2026: $165.00, long past 30 days
+    services.add_charge(patient, code="cupping", units=1, service_on=TODAY)
+    db.session.commit()
+    current, overdue = balance_with_overdue(patient.id)
+    assert current == totals(patient_id=patient.id)
+    assert overdue == 9500 + 7000 < current.patient_outstanding
+    pay(patient, 10000)  # payments settle the oldest charges first
+    current, overdue = balance_with_overdue(patient.id)
+    assert current == totals(patient_id=patient.id) and overdue == 6500
+    assert balance_with_overdue(patient.id, today=date(2026, 3, 20))[1] == 0  # not yet due
+    pay(patient, current.patient_outstanding)
+    assert balance_with_overdue(patient.id)[1] == 0

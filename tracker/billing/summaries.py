@@ -15,7 +15,7 @@ from tracker.billing import charging
 from tracker.billing.advice import cost_forecast
 from tracker.billing.models import Adjustment, Charge, Payment
 from tracker.billing.policies import patient_policies
-from tracker.billing.totals import Totals, grouped_totals, totals, visit_key
+from tracker.billing.totals import Totals, grouped_totals, visit_key
 from tracker.clinic.settings import clinic_settings
 from tracker.extensions import db
 from tracker.treatments.models import Visit
@@ -38,17 +38,32 @@ class Account:
                    if package.expires_on is None or package.expires_on >= today)
 
 
-def overdue_cents(patient_id, current, today=None):
-    """The part of the patient's balance charged more than `billing.overdue_days` ago.
+def overdue_cutoff(today=None):
+    """Charges on or before this day are overdue when unpaid (`billing.overdue_days`)."""
+    return (today or date.today()) - timedelta(days=clinic_settings()["billing.overdue_days"])
+
+
+def overdue_part(old, current):
+    """The part of the balance charged by the cutoff (`old`: the totals up to it).
 
     Payments and write-offs settle the oldest charges first.
     """
-    days = clinic_settings()["billing.overdue_days"]
-    cutoff = (today or date.today()) - timedelta(days=days)
-    old = totals(patient_id=patient_id, end=cutoff)
     unpaid_old = (old.patient_responsibility - current.paid_by_patient
                   - current.written_off_patient)
     return max(0, min(unpaid_old, current.patient_outstanding))
+
+
+def balance_with_overdue(patient_id, today=None):
+    """(Totals, overdue cents) of one patient, in one pass over the ledger.
+
+    The rows are grouped by whether they fall on or before the overdue cutoff: the two
+    groups add up to the totals, and the first is what `overdue_part` needs.
+    """
+    cutoff = overdue_cutoff(today)
+    groups = grouped_totals(lambda model, day: (day <= cutoff,), patient_id=patient_id)
+    old = groups.get((True,), Totals())
+    current = old + groups.get((False,), Totals())
+    return current, overdue_part(old, current)
 
 
 def _recent(model, order_column, limit, **where):
@@ -68,9 +83,9 @@ def patient_account(patient, *, recent=10):
     """Balance, overdue part, packages, policies and recent ledger rows of one patient."""
     if not _may_see(patient):
         return None
-    current = totals(patient_id=patient.id)
+    current, overdue = balance_with_overdue(patient.id)
     return Account(
-        totals=current, overdue_cents=overdue_cents(patient.id, current),
+        totals=current, overdue_cents=overdue,
         packages=charging.packages_with_use(patient.id),
         policies=patient_policies(patient.id),
         charges=_recent(Charge, Charge.service_on, recent, patient_id=patient.id),
