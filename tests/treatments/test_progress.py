@@ -3,6 +3,8 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+
 from tests.factories import (
     make_appointment,
     make_checkin,
@@ -14,10 +16,16 @@ from tests.factories import (
 from tracker.auth.models import Role
 from tracker.extensions import db
 from tracker.treatments import outcomes
+from tracker.treatments.models import Course
 from tracker.treatments.outcome_summary import outcome_summary
 from tracker.treatments.outcomes import Thresholds
-from tracker.treatments.progress import load_course_progress, load_progress
+from tracker.treatments.progress import (
+    load_course_progress,
+    load_progress,
+    progress_of_loaded_course,
+)
 from tracker.treatments.progress_format import csv_rows, plain_summary, progress_data
+from tracker.treatments.queries import course_page_options
 
 START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 
@@ -159,3 +167,21 @@ def test_outcome_summary_by_practitioner():
     assert by_name["Sam"].responders == 0 and str(by_name["Sam"].mean_points) == "-1.0"
     assert clinic.completed == 5 and clinic.responders == 2
     assert by_name["Lin"].categories[outcomes.RECOVERED] == 1
+
+
+def test_the_course_page_builds_the_same_progress_from_what_it_loaded():
+    course = make_scored_course([7, 6, 5], baseline_pain=7)
+    make_visit(make_appointment(course, starts_at=START + timedelta(days=20)), signed=False,
+               pain_before=2)
+    make_appointment(course, starts_at=START + timedelta(days=1), status="cancelled")
+    make_appointment(course, starts_at=START + timedelta(days=30))  # booked, ahead
+    make_visit(make_appointment(course, starts_at=START + timedelta(days=25)),
+               adverse_events=["bruising"])
+    make_checkin(course, pain=6, recorded_at=START + timedelta(days=2))
+    course_id = course.id
+    db.session.expunge_all()
+    loaded = db.session.scalar(sa.select(Course).where(Course.id == course_id)
+                               .options(*course_page_options()))
+    from_loaded = progress_of_loaded_course(loaded, Thresholds())
+    assert progress_data(from_loaded) == progress_data(load_course_progress(loaded, Thresholds()))
+    assert from_loaded.sessions_done == 4 and len(from_loaded.safety_events) == 1

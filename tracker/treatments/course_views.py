@@ -22,7 +22,7 @@ from tracker.treatments.course_forms import (
 from tracker.treatments.errors import TreatmentError
 from tracker.treatments.form_fields import submitted_version
 from tracker.treatments.models import Course
-from tracker.treatments.progress import load_course_progress
+from tracker.treatments.progress import progress_of_loaded_course
 from tracker.treatments.queries import course_page_options, load_course, practitioners
 from tracker.treatments.safety import general_warnings
 from tracker.treatments.schedule_forms import ActionForm
@@ -78,7 +78,7 @@ def course_detail(course_id):
     upcoming = [a for a in course.appointments if a.is_booked and a.starts_at >= now]
     past = [a for a in course.appointments if a not in upcoming]
     return render_template("treatments/course_detail.html", course=course, patient=course.patient,
-                           progress=load_course_progress(course),
+                           progress=progress_of_loaded_course(course),
                            upcoming=upcoming, past=list(reversed(past)),
                            action_form=ActionForm(), last_session_done=(
                                course.is_open and course.sessions_done >= course.planned_sessions))

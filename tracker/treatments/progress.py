@@ -157,6 +157,21 @@ def load_course_progress(course, thresholds=None):
     return load_progress([course], thresholds)[0]
 
 
+def progress_of_loaded_course(course, thresholds=None):
+    """Progress of a course whose appointments and visits are already loaded (the course
+    page loads them to list the sessions): only its check-ins are read."""
+    visits = sorted((visit for visit in course.visits if visit.signed_at is not None),
+                    key=lambda visit: (visit.session_number, visit.id))
+    appointments = sorted((appointment for appointment in course.appointments
+                           if appointment.status in SESSION_STATUSES),
+                          key=lambda appointment: (appointment.starts_at, appointment.id))
+    checkins = db.session.scalars(
+        sa.select(PainCheckin).where(PainCheckin.course_id == course.id)
+        .order_by(PainCheckin.recorded_at, PainCheckin.id)).all()
+    return build_progress(course, visits, checkins, appointments,
+                          thresholds or current_thresholds())
+
+
 def load_progress(courses, thresholds=None):
     """Progress of each course, in the order given, with three queries in all."""
     thresholds = thresholds or current_thresholds()
