@@ -28,8 +28,8 @@ from tracker.treatments.signals import visit_signed
 SMALL, LARGE = 3, 30
 #: statements per page, whatever the data: loading the user, the page's own queries, and
 #: the audit event (lock, latest hash, insert) on pages that show patient data
-BUDGETS = {"schedule": 9, "patient list": 7, "patient page": 24, "course page": 30,
-           "progress JSON": 9, "portal home": 23, "finance report": 18,
+BUDGETS = {"schedule": 9, "patient list": 7, "patient page": 19, "course page": 19,
+           "progress JSON": 9, "portal home": 20, "finance report": 18,
            "reminders admin": 8}
 MONDAY = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)  # 08:00 in New York
 
