@@ -16,6 +16,7 @@ from config import TestConfig
 from tests.factories import PASSWORD
 from tracker import create_app
 from tracker.audit import schema as audit_schema
+from tracker.billing import schema as balance_schema
 from tracker.extensions import db
 from tracker.reference import seed_reference_data
 
@@ -96,7 +97,9 @@ def empty_all_tables():
     """Empty every table between tests.
 
     The audit table refuses deletion by trigger, so the cleanup drops those triggers and
-    puts them back within its own transaction; the app itself never lifts them.
+    puts them back within its own transaction; the app itself never lifts them. On SQLite
+    the ledger goes first: deleting its rows fires the balance triggers, whose
+    `patient_balances` rows are then deleted with the rest, before the patients.
     """
     tables = db.metadata.sorted_tables
     with db.engine.begin() as connection:
@@ -105,7 +108,9 @@ def empty_all_tables():
             names = ", ".join(f'"{table.name}"' for table in tables)
             connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
-            for table in reversed(tables):
+            ledger_first = sorted(reversed(tables),
+                                  key=lambda table: table.name not in balance_schema.EFFECTS)
+            for table in ledger_first:
                 connection.execute(table.delete())
         audit_schema.create_guards(connection)
         seed_reference_data(connection)

@@ -3,8 +3,9 @@
 For random policies and random sequences of signed visits, manual charges, package sales,
 payments, write-offs, refunds and denied claims, on SQLite and PostgreSQL alike:
 billed = expected insurer + patient responsibility; each outstanding amount =
-responsibility − paid − written off; the SQL totals equal a running tally kept here; and
-per-visit, per-course, per-month groupings add up to the patient's total.
+responsibility − paid − written off; the SQL totals equal a running tally kept here;
+per-visit, per-course, per-month groupings add up to the patient's total; and the
+patient's trigger-kept `patient_balances` row equals their outstanding part.
 """
 
 from datetime import UTC, date, datetime, timedelta
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from tests.factories import bill_course_to, make_appointment, make_course, make_policy, make_visit
 from tracker.billing import services
 from tracker.billing.errors import BillingError
-from tracker.billing.models import Charge
+from tracker.billing.models import Charge, PatientBalance
 from tracker.billing.totals import Totals, grouped_totals, month_key, totals, visit_key
 from tracker.extensions import db
 from tracker.treatments.signals import visit_signed
@@ -129,6 +130,8 @@ def assert_reconciles(account):
     assert total.insurer_outstanding == (total.expected_insurer - total.paid_by_insurer
                                          - total.written_off_insurer)
     assert total.outstanding == total.insurer_outstanding + total.patient_outstanding
+    stored = db.session.get(PatientBalance, account.patient.id, populate_existing=True)
+    assert (stored.owed_cents if stored else 0) == total.patient_outstanding
     for grouping in (visit_key, month_key, course_key):
         groups = grouped_totals(grouping, patient_id=account.patient.id)
         assert sum(groups.values(), Totals()) == total

@@ -37,6 +37,9 @@ HOT_QUERIES = {
         "ix_reminders_status_due_at"),
     "patient list order": ("SELECT * FROM patients ORDER BY last_name, first_name LIMIT 25",
                            "ix_patients_name"),
+    "who owes, largest first": ("SELECT patient_id FROM patient_balances WHERE owed_cents > 0 "
+                                "ORDER BY owed_cents DESC, patient_id LIMIT 25",
+                                "ix_patient_balances_owed_cents"),
 }
 
 

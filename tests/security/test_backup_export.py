@@ -2,6 +2,7 @@
 
 import json
 import stat
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -18,6 +19,7 @@ from tests.factories import (
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import record_event
 from tracker.auth.models import Role
+from tracker.billing.models import Payment
 from tracker.extensions import db
 from tracker.treatments.models import Amendment, VisitPoint
 
@@ -48,7 +50,10 @@ def all_rows(engine):
 
 
 def test_backup_and_restore_into_an_empty_database(app, runner, empty_database_uri, tmp_path):
-    make_clinical_record()
+    patient = make_clinical_record()
+    db.session.add(Payment(patient_id=patient.id, payer="patient", method="cash",
+                           amount_cents=4000, received_on=date(2026, 3, 2)))
+    db.session.commit()  # a trigger-kept balance, which the restore must not count twice
     backup = tmp_path / "meridian.backup"
     created = runner.invoke(args=["backup", "create", "--output", str(backup)])
     assert created.exit_code == 0, created.output
@@ -71,6 +76,7 @@ def test_backup_and_restore_into_an_empty_database(app, runner, empty_database_u
     original.pop("audit_events")
     assert restored == original
     assert original["patients"] and original["visit_points"] and original["amendments"]
+    assert original["patient_balances"] == [(patient.id, -4000)]
 
 
 def test_restore_refuses_a_database_that_holds_data(runner, tmp_path):

@@ -2,7 +2,9 @@
 
 Every amount is integer cents. A Charge records its split (expected from the insurer,
 owed by the patient) when it is created; payments and adjustments are separate rows, and
-every total is a SQL SUM over the three tables (see `tracker.billing.totals`).
+every total is a SQL SUM over the three tables (see `tracker.billing.totals`). Each
+patient's own outstanding amount is also kept ready in `patient_balances`, by database
+triggers, so the finance report ranks who owes without summing the whole ledger.
 """
 
 from datetime import date
@@ -10,6 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.billing import schema
 from tracker.billing.ledger import (  # noqa: F401  (re-exported: one home for billing tables)
     Adjustment,
     AdjustmentKind,
@@ -167,3 +170,32 @@ class Package(db.Model):
     def name(self):
         return f"{self.sessions_total} sessions"
 
+
+class PatientBalance(db.Model):
+    """What each patient owes of their own part, kept by database triggers on the ledger.
+
+    The finance report ranks who owes from here instead of summing the whole ledger on
+    every view. Only the triggers of `tracker.billing.schema` write these rows: a row
+    appears with a patient's first ledger row and always equals
+    `totals(patient_id=...).patient_outstanding`.
+    """
+
+    __tablename__ = "patient_balances"
+    __table_args__ = (
+        # read backwards for "largest first"; equal amounts are few enough to sort
+        sa.Index("ix_patient_balances_owed_cents", "owed_cents", "patient_id"),
+    )
+
+    #: the patient whose ledger rows this sums
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"), primary_key=True,
+                                            autoincrement=False)
+    #: patient responsibility − paid by the patient − written off on the patient's side;
+    #: negative is a credit
+    owed_cents: Mapped[int] = mapped_column(sa.BigInteger, default=0,
+                                            server_default=sa.text("0"))
+
+
+# create_all() (the test schema) gets the balance triggers once every ledger table exists;
+# the migration calls schema.create_triggers itself.
+sa.event.listen(db.metadata, "after_create",
+                lambda metadata, connection, **kw: schema.create_triggers(connection))

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from tracker.auth.models import User
-from tracker.billing.models import Adjustment, AdjustmentKind, Charge, Payer, Payment
+from tracker.billing.models import PatientBalance
 from tracker.billing.totals import Totals, grouped_totals, month_key, patient_key
 from tracker.clinic.settings import clinic_settings
 from tracker.extensions import db
@@ -60,12 +60,14 @@ class Balance:
 def patient_balances(limit=25, today=None):
     """Patients who owe the clinic, largest balance first, with the overdue part.
 
-    The ranking is one SQL aggregate over the whole ledger; full totals are then summed
-    for the `limit` patients shown only, so the page costs the same however many patients
-    the clinic has.
+    The ranking reads the trigger-kept `patient_balances` through its index; full totals
+    are then summed for the `limit` patients shown only, so the page costs the same
+    however many patients and ledger rows the clinic has.
     """
-    owing = [patient_id for patient_id, _ in db.session.execute(
-        _patient_outstanding().order_by(sa.desc("owed"), "patient_id").limit(limit))]
+    owing = db.session.scalars(
+        sa.select(PatientBalance.patient_id).where(PatientBalance.owed_cents > 0)
+        .order_by(PatientBalance.owed_cents.desc(), PatientBalance.patient_id)
+        .limit(limit)).all()
     if not owing:
         return []
     cutoff = (today or date.today()) - timedelta(days=clinic_settings()["billing.overdue_days"])
@@ -81,32 +83,6 @@ def patient_balances(limit=25, today=None):
         overdue = max(0, min(unpaid_old, row.patient_outstanding))
         balances.append(Balance(patients[patient_id], row, overdue))
     return balances
-
-
-def _patient_outstanding():
-    """SELECT patient_id, owed for every patient whose own part is not fully settled.
-
-    owed = patient responsibility − paid by the patient − written off on the patient's
-    side, exactly `Totals.patient_outstanding`, with the adjustments' effects of
-    `totals.adjustment_effect`: a refund to the patient and a denied claim moved to the
-    patient add to it, a patient write-off takes from it.
-    """
-    adjustment = sa.case(
-        (sa.and_(Adjustment.kind == AdjustmentKind.WRITE_OFF, Adjustment.side == Payer.PATIENT),
-         -Adjustment.amount_cents),
-        (sa.and_(Adjustment.kind == AdjustmentKind.REFUND, Adjustment.side == Payer.PATIENT),
-         Adjustment.amount_cents),
-        (Adjustment.kind == AdjustmentKind.TRANSFER_TO_PATIENT, Adjustment.amount_cents),
-        else_=0)
-    ledger = sa.union_all(
-        sa.select(Charge.patient_id, Charge.patient_cents.label("amount")),
-        sa.select(Payment.patient_id, (-Payment.amount_cents).label("amount"))
-        .where(Payment.payer == Payer.PATIENT),
-        sa.select(Adjustment.patient_id, adjustment.label("amount")),
-    ).subquery()
-    owed = sa.func.sum(ledger.c.amount)
-    return (sa.select(ledger.c.patient_id, owed.label("owed"))
-            .group_by(ledger.c.patient_id).having(owed > 0))
 
 
 CSV_COLUMNS = ["month", "practitioner", "billed", "expected_from_insurer",
