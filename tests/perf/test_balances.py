@@ -7,6 +7,7 @@ from tests.billing.test_balances import assert_balances_match_the_ledger
 from tests.perf.test_query_budgets import charged_course
 from tracker.billing.models import Adjustment, Payment
 from tracker.billing.report import patient_balances
+from tracker.billing.summaries import balance_with_overdue
 from tracker.billing.totals import grouped_totals, patient_key
 from tracker.extensions import db
 
@@ -36,3 +37,8 @@ def test_balances_match_the_ledger_totals_with_every_kind_of_adjustment():
     assert [(b.totals.patient_outstanding, b.patient.id) for b in balances] == expected
     assert courses[4].patient_id not in {balance.patient.id for balance in balances}
     assert len(patient_balances(limit=2)) == 2
+    for balance in balances:  # the report's overdue part is the patient page's
+        assert (balance.totals, balance.overdue_cents) == balance_with_overdue(
+            balance.patient.id, today=date(2026, 6, 1))
+    assert any(balance.overdue_cents for balance in balances)
+    assert not any(balance.overdue_cents for balance in patient_balances(today=date(2026, 3, 1)))

@@ -29,7 +29,7 @@ SMALL, LARGE = 3, 30
 #: statements per page, whatever the data: loading the user, the page's own queries, and
 #: the audit event (lock, latest hash, insert) on pages that show patient data
 BUDGETS = {"schedule": 9, "patient list": 7, "patient page": 19, "course page": 19,
-           "progress JSON": 9, "portal home": 20, "finance report": 18,
+           "progress JSON": 9, "portal home": 20, "finance report": 15,
            "reminders admin": 8}
 MONDAY = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)  # 08:00 in New York
 

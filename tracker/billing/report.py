@@ -3,14 +3,14 @@
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 
 from tracker.auth.models import User
 from tracker.billing.models import PatientBalance
-from tracker.billing.totals import Totals, grouped_totals, month_key, patient_key
-from tracker.clinic.settings import clinic_settings
+from tracker.billing.summaries import overdue_cutoff, overdue_part
+from tracker.billing.totals import Totals, grouped_totals, month_key
 from tracker.extensions import db
 from tracker.patients.models import Patient
 
@@ -61,8 +61,9 @@ def patient_balances(limit=25, today=None):
     """Patients who owe the clinic, largest balance first, with the overdue part.
 
     The ranking reads the trigger-kept `patient_balances` through its index; full totals
-    are then summed for the `limit` patients shown only, so the page costs the same
-    however many patients and ledger rows the clinic has.
+    are then summed for the `limit` patients shown only (grouped by whether they fall by
+    the overdue cutoff, as `summaries.balance_with_overdue` does for one patient), so the
+    page costs the same however many patients and ledger rows the clinic has.
     """
     owing = db.session.scalars(
         sa.select(PatientBalance.patient_id).where(PatientBalance.owed_cents > 0)
@@ -70,18 +71,16 @@ def patient_balances(limit=25, today=None):
         .limit(limit)).all()
     if not owing:
         return []
-    cutoff = (today or date.today()) - timedelta(days=clinic_settings()["billing.overdue_days"])
-    current = grouped_totals(patient_key, patient_ids=owing)
-    old = grouped_totals(patient_key, patient_ids=owing, end=cutoff)
+    cutoff = overdue_cutoff(today)
+    groups = grouped_totals(lambda model, day: (model.patient_id, day <= cutoff),
+                            patient_ids=owing)
     patients = {patient.id: patient for patient in db.session.scalars(
         sa.select(Patient).where(Patient.id.in_(owing)))}
     balances = []
     for patient_id in owing:
-        row = current.get((patient_id,), Totals())
-        before = old.get((patient_id,), Totals())
-        unpaid_old = before.patient_responsibility - row.paid_by_patient - row.written_off_patient
-        overdue = max(0, min(unpaid_old, row.patient_outstanding))
-        balances.append(Balance(patients[patient_id], row, overdue))
+        old = groups.get((patient_id, True), Totals())
+        current = old + groups.get((patient_id, False), Totals())
+        balances.append(Balance(patients[patient_id], current, overdue_part(old, current)))
     return balances
 
 
