@@ -16,6 +16,16 @@ from tracker.db import built_on
 from tracker.extensions import db
 
 
+def comparable(item, dialect):
+    """Alembic compares an index on an expression as text, and PostgreSQL gives it back
+    rewritten (casts, brackets), so those are left out here: tests/perf/test_indexes.py
+    checks that the query's own expression plans through the index instead."""
+    if isinstance(item, sa.Index) and not all(
+            isinstance(element, sa.Column) for element in item.expressions):
+        return False
+    return built_on(item, dialect)
+
+
 def test_migrations_produce_exactly_the_models_schema(empty_database_uri):
     app = create_app(make_config(empty_database_uri))
     with app.app_context():
@@ -24,10 +34,17 @@ def test_migrations_produce_exactly_the_models_schema(empty_database_uri):
             dialect = connection.dialect.name
             context = MigrationContext.configure(connection, opts={
                 "compare_type": True,
-                "include_object": lambda item, *_: built_on(item, dialect)})
+                "include_object": lambda item, *_: comparable(item, dialect)})
             differences = compare_metadata(context, db.metadata)
+            left_out = {(index.table.name, index.name) for table in db.metadata.tables.values()
+                        for index in table.indexes
+                        if built_on(index, dialect) and not comparable(index, dialect)}
+            inspector = sa.inspect(connection)
+            built = {(table, index["name"]) for table, _ in left_out
+                     for index in inspector.get_indexes(table)}
         db.engine.dispose()
     assert differences == []
+    assert left_out <= built  # the expression indexes exist, by name
 
 
 def test_migrations_downgrade_and_upgrade_again(empty_database_uri):
