@@ -137,8 +137,8 @@ def course_account(course):
 
 
 def _remaining_forecast(course):
-    if not course.is_open or course.sessions_remaining == 0:
-        return []
     remaining = course.sessions_remaining
+    if not course.is_open or remaining == 0:
+        return []
     return cost_forecast(course.patient, planned_sessions=remaining, course=course,
                          assume_policy=False)

@@ -22,10 +22,9 @@ class ReminderError(ValueError):
 
 
 #: The outbox in the order a person reads it: what needs them first (failed, then being
-#: sent), then what will go out next, then the history, newest first. Each group is one
-#: status read through its (status, due_at, id) index, so a page costs the same however
-#: long the history grows.
-#: Sent and cancelled rows share a place: one history, interleaved by due time.
+#: sent), then what will go out next, then the history, newest first (sent and cancelled
+#: share a place, interleaved by due time). Each status is read in its own order through
+#: the (status, due_at, id) index, so a page costs the same however long the history grows.
 OUTBOX_GROUPS = (  # status, place, order within the status
     (ReminderStatus.FAILED, 0, "newest first"),
     (ReminderStatus.SENDING, 1, "newest first"),
