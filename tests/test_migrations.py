@@ -10,6 +10,9 @@ from alembic.migration import MigrationContext
 from tests.conftest import make_config
 from tests.factories import make_patient
 from tracker import create_app
+from tracker.audit.chain import first_altered_event
+from tracker.audit.models import AuditEvent
+from tracker.audit.services import record_event
 from tracker.billing.models import Adjustment, Charge, PatientBalance, Payment
 from tracker.billing.totals import grouped_totals, patient_key
 from tracker.db import built_on
@@ -55,6 +58,20 @@ def test_migrations_downgrade_and_upgrade_again(empty_database_uri):
         assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
         flask_migrate.upgrade()
         assert "patients" in sa.inspect(db.engine).get_table_names()
+        db.engine.dispose()
+
+
+def test_a_migrated_database_appends_audit_events_to_one_chain(empty_database_uri):
+    """PostgreSQL appends through the migrations' audit_append function."""
+    app = create_app(make_config(empty_database_uri))
+    with app.app_context():
+        flask_migrate.upgrade()
+        for number in range(3):
+            record_event("test.event", details={"n": number})
+        db.session.commit()
+        assert first_altered_event(db.session) is None
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 3
+        db.session.remove()
         db.engine.dispose()
 
 

@@ -27,7 +27,8 @@ from tracker.treatments.signals import visit_signed
 
 SMALL, LARGE = 3, 30
 #: statements per page, whatever the data: loading the user, the page's own queries, and
-#: the audit event (lock, latest hash, insert) on pages that show patient data
+#: the audit event on pages that show patient data (SQLite: lock, latest hash, insert;
+#: PostgreSQL: one call of audit_append, so two fewer there)
 BUDGETS = {"schedule": 9, "patient list": 7, "patient page": 19, "course page": 19,
            "progress JSON": 9, "portal home": 20, "finance report": 15,
            "reminders admin": 8}

@@ -5,15 +5,16 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.factories import make_patient, make_user
+from tracker.audit import chain
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role
 from tracker.extensions import db
 
 
 def add_event(action, *, when, patient=None, email="someone@example.org", outcome="success"):
-    event = AuditEvent(occurred_at=when, action=action, outcome=outcome, user_email=email,
-                       patient_id=patient.id if patient else None)
-    db.session.add(event)
+    event = chain.append(db.session, AuditEvent(
+        occurred_at=when, action=action, outcome=outcome, user_email=email,
+        patient_id=patient.id if patient else None))
     db.session.commit()
     return event
 

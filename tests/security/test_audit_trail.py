@@ -13,6 +13,7 @@ from tracker.audit.chain import AuditTamperingError, event_hash
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import record_event
 from tracker.auth.models import Role
+from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.patients.models import Patient
 
@@ -140,9 +141,15 @@ def test_events_form_a_hash_chain():
     assert len({first.hash, second.hash, third.hash}) == 3
 
 
-def test_the_orm_refuses_to_change_or_delete_events():
-    event = record_event("test.event")
+def test_the_orm_refuses_to_add_change_or_delete_events():
+    record_event("test.event")
     db.session.commit()
+    db.session.add(AuditEvent(occurred_at=utcnow(), action="forged.event", outcome="success",
+                              previous_hash="x", hash="y"))
+    with pytest.raises(AuditTamperingError):  # only record_event links events in
+        db.session.flush()
+    db.session.rollback()
+    event = events()[0]  # as stored: record_event's own object never joins the session
     event.action = "something.else"
     with pytest.raises(AuditTamperingError):
         db.session.flush()

@@ -5,6 +5,10 @@ removing or reordering a stored event breaks the chain from that event on. Appen
 serialised, so two requests can never link to the same predecessor: on PostgreSQL by a
 transaction-scoped advisory lock, on SQLite by taking the database's write lock before
 reading the latest hash. A unique `previous_hash` backs both up.
+
+`append` is the only way in, and writes at once, in the caller's transaction: on
+PostgreSQL one call of the `audit_append` function (tracker.audit.schema), which every
+page that shows patient data makes, elsewhere three statements.
 """
 
 import hashlib
@@ -13,7 +17,9 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker.audit import schema
 from tracker.audit.models import AuditEvent
+from tracker.db import UTCDateTime
 
 #: an arbitrary constant naming "the audit chain" among PostgreSQL advisory locks
 ADVISORY_LOCK_KEY = 0x4D455249  # "MERI"
@@ -36,28 +42,45 @@ def event_hash(previous_hash, event):
     return hashlib.sha256((previous_hash + canonical_json(event)).encode()).hexdigest()
 
 
-def _lock_chain(connection):
-    if connection.dialect.name == "postgresql":
-        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY)))
-    else:
-        # A write that matches no row still takes SQLite's write lock for the transaction.
-        connection.execute(sa.text("UPDATE audit_events SET id = id WHERE 1 = 0"))
+def append(session, event):
+    """Write `event` at the end of the chain now, in the session's transaction.
 
-
-def _latest_hash(connection):
-    latest = connection.scalar(
-        sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
-    return latest or ""
-
-
-def link_new_events(session, events):
-    """Give pending events their place in the chain, in the order they were recorded."""
+    The event gets its id and both hashes; it never joins the session, so the ORM cannot
+    write it a second time or change it later.
+    """
     connection = session.connection()
-    _lock_chain(connection)
-    previous = _latest_hash(connection)
-    for event in sorted(events, key=lambda event: sa.inspect(event).insert_order):
-        event.previous_hash = previous
-        event.hash = previous = event_hash(previous, event)
+    if connection.dialect.name == "postgresql":
+        _append_in_one_call(connection, event)
+    else:
+        _append_in_steps(connection, event)
+    return event
+
+
+def _values(event):
+    return {name: getattr(event, name) for name, _ in schema.APPEND_COLUMNS}
+
+
+def _append_in_one_call(connection, event):
+    arguments = ", ".join(f"CAST(:{name} AS {kind})" for name, kind in schema.APPEND_COLUMNS)
+    statement = sa.text(
+        f"SELECT * FROM audit_append({arguments}, CAST(:canonical AS text), "
+        "CAST(:lock_key AS bigint))").bindparams(
+            sa.bindparam("occurred_at", type_=UTCDateTime()),
+            sa.bindparam("details", type_=sa.JSON()))
+    row = connection.execute(statement, _values(event) | {
+        "canonical": canonical_json(event), "lock_key": ADVISORY_LOCK_KEY}).one()
+    event.id, event.previous_hash, event.hash = row
+
+
+def _append_in_steps(connection, event):
+    # A write that matches no row still takes SQLite's write lock for the transaction.
+    connection.execute(sa.text("UPDATE audit_events SET id = id WHERE 1 = 0"))
+    previous = connection.scalar(
+        sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or ""
+    event.previous_hash, event.hash = previous, event_hash(previous, event)
+    result = connection.execute(sa.insert(AuditEvent).values(
+        _values(event) | {"previous_hash": event.previous_hash, "hash": event.hash}))
+    event.id = result.inserted_primary_key[0]
 
 
 @sa.event.listens_for(Session, "before_flush")
@@ -68,9 +91,10 @@ def _before_flush(session, flush_context, instances):
     for instance in session.dirty:
         if isinstance(instance, AuditEvent) and session.is_modified(instance):
             raise AuditTamperingError("Audit events cannot be changed.")
-    new_events = [instance for instance in session.new if isinstance(instance, AuditEvent)]
-    if new_events:
-        link_new_events(session, new_events)
+    for instance in session.new:
+        if isinstance(instance, AuditEvent):
+            raise AuditTamperingError("Audit events are written by record_event (or "
+                                      "chain.append), which links them into the chain.")
 
 
 @sa.event.listens_for(Session, "do_orm_execute")

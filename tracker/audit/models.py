@@ -61,9 +61,11 @@ class AuditEvent(db.Model):
         return f"<AuditEvent {self.id} {self.action} {self.outcome}>"
 
 
-# create_all() (the test schema) gets the append-only triggers too; migrations call
-# schema.create_guards themselves.
+# create_all() (the test schema) gets the append-only triggers and PostgreSQL's append
+# function too; migrations create them themselves.
 sa.event.listen(AuditEvent.__table__, "after_create",
                 lambda table, connection, **kw: schema.create_guards(connection))
+sa.event.listen(AuditEvent.__table__, "after_create",
+                lambda table, connection, **kw: schema.create_append_function(connection))
 
 from tracker.audit import chain  # noqa: E402, F401  (the hash chain and append-only guard)

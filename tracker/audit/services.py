@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
 
+from tracker.audit import chain
 from tracker.audit.models import AuditEvent, Outcome
 from tracker.db import utcnow
 from tracker.extensions import db
@@ -81,7 +82,8 @@ def record_event(action, *, patient_id=None, record=None, outcome="success", use
     "course.export"; `record` is the model instance concerned (its table and id are kept,
     and its patient when `patient_id` is not given). The user and IP come from the current
     request when not given; `email` names who tried when there is no user (a failed login).
-    The event is written at the next flush and committed with the change it describes.
+    The event is written at once, in the current transaction, and so committed (or rolled
+    back) with the change it describes.
     """
     if outcome not in Outcome.ALL:
         raise ValueError(f"Unknown audit outcome {outcome!r}.")
@@ -102,8 +104,7 @@ def record_event(action, *, patient_id=None, record=None, outcome="success", use
     if has_request_context():
         event.ip = _clean(request.remote_addr, 45)
         event.user_agent = _clean(request.user_agent.string, USER_AGENT_LENGTH) or None
-    db.session.add(event)
-    return event
+    return chain.append(db.session, event)
 
 
 def record_refusal(action, **kwargs):
