@@ -27,6 +27,8 @@ class Page:
     path: str
     login: str
     what: str
+    #: measured for comparison only, not held to the target
+    reference: bool = False
 
 
 def choose_pages(database_url, today, zone):
@@ -54,6 +56,8 @@ def choose_pages(database_url, today, zone):
     pages = [
         Page("floor", f"/bench/floor/{patient.id}", ADMIN, "one row by primary key, "
              "one-line template"),
+        Page("floor + audit event", f"/bench/floor/{patient.id}?audit=1", ADMIN,
+             "the floor, recording the view in the audit trail", reference=True),
         Page("schedule", f"/schedule/?day={day}&practitioner={busiest.id}", busiest.email,
              f"{busiest.n} appointments on {day}"),
         Page("patient list", f"/patients/?q={urllib.parse.quote(surname.last_name)}&page=2",

@@ -25,9 +25,9 @@ def judge(pages):
         floor = page["floor"]
         page["rps_share"] = round(page["rps"] / floor["rps"], 2)
         page["p95_factor"] = round(page["p95_ms"] / floor["p95_ms"], 2)
-        page["meets_target"] = (page["rps_share"] >= MIN_RPS_SHARE
-                                and page["p95_factor"] <= MAX_P95_FACTOR
-                                and not page["non_2xx_3xx"] and not page["socket_errors"])
+        page["meets_target"] = None if page.get("reference") else (
+            page["rps_share"] >= MIN_RPS_SHARE and page["p95_factor"] <= MAX_P95_FACTOR
+            and not page["non_2xx_3xx"] and not page["socket_errors"])
 
 
 def page_table(pages, floors, floor):
@@ -39,7 +39,8 @@ def page_table(pages, floors, floor):
                  f"{floor['p99_ms']:.1f} | {min(r['rps'] for r in floors):.0f}–"
                  f"{max(r['rps'] for r in floors):.0f} req/s | 100 % | 1.0× | |")
     for page in pages:
-        verdict = "meets" if page["meets_target"] else "**misses**"
+        verdict = ("reference" if page["meets_target"] is None
+                   else "meets" if page["meets_target"] else "**misses**")
         lines.append(
             f"| {page['name']} | {page['what']} | {page['rps']:.0f} | {page['p50_ms']:.1f} | "
             f"{page['p95_ms']:.1f} | {page['p99_ms']:.1f} | {page['floor']['rps']:.0f}, "

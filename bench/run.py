@@ -80,7 +80,8 @@ def measure(page, port, cookie, args):
     run = server.run_wrk(port, page.path, cookie, **wrk)
     print(f"  {page.name:<16} {run['rps']:7.1f} req/s  p50 {run['p50_ms']:7.1f} ms  "
           f"p95 {run['p95_ms']:7.1f} ms  p99 {run['p99_ms']:7.1f} ms", flush=True)
-    return {"name": page.name, "path": page.path, "what": page.what, **run}
+    return {"name": page.name, "path": page.path, "what": page.what,
+            "reference": page.reference, **run}
 
 
 def load_pages(database_url, chosen, args):
