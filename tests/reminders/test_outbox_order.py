@@ -84,3 +84,18 @@ def test_the_page_shows_a_capped_count_as_more_than(client, login, app_context, 
     page = client.get("/admin/reminders").get_data(as_text=True)
     assert "Sent <span class=\"badge text-bg-light\">2+</span>" in page
     assert "Pending <span class=\"badge text-bg-light\">0</span>" in page
+
+
+def test_the_page_goes_by_previous_and_next_without_counting(client, login, app_context):
+    from tests.factories import make_user
+    from tracker.auth.models import Role
+
+    patient = make_patient()
+    for _ in range(51):
+        make_reminder(patient, status="sent")
+    login(make_user(Role.ADMIN))
+    first = client.get("/admin/reminders").get_data(as_text=True)
+    assert 'href="/admin/reminders?page=2">Next</a>' in first and "Page 1</span>" in first
+    second = client.get("/admin/reminders?page=2").get_data(as_text=True)
+    assert 'href="/admin/reminders?page=1">Previous</a>' in second
+    assert "Page 2</span>" in second and 'class="page-link">Next</span>' in second

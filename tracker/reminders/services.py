@@ -44,10 +44,20 @@ class OutboxPage:
     items: list
     page: int
     has_next: bool
+    #: not counted (the _macros.html pagination shows "Page n" without "of N")
+    pages = None
 
     @property
     def has_prev(self):
         return self.page > 1
+
+    @property
+    def prev_num(self):
+        return self.page - 1
+
+    @property
+    def next_num(self):
+        return self.page + 1
 
 
 def outbox_page(*, status=None, kind=None, page=1, per_page=50):
