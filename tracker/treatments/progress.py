@@ -165,10 +165,7 @@ def progress_of_loaded_course(course, thresholds=None):
     appointments = sorted((appointment for appointment in course.appointments
                            if appointment.status in SESSION_STATUSES),
                           key=lambda appointment: (appointment.starts_at, appointment.id))
-    checkins = db.session.scalars(
-        sa.select(PainCheckin).where(PainCheckin.course_id == course.id)
-        .order_by(PainCheckin.recorded_at, PainCheckin.id)).all()
-    return build_progress(course, visits, checkins, appointments,
+    return build_progress(course, visits, _checkins([course.id]), appointments,
                           thresholds or current_thresholds())
 
 
@@ -182,9 +179,7 @@ def load_progress(courses, thresholds=None):
         sa.select(Visit).options(joinedload(Visit.appointment))
         .where(Visit.course_id.in_(ids), Visit.signed_at.is_not(None))
         .order_by(Visit.session_number, Visit.id)).all()
-    checkins = db.session.scalars(
-        sa.select(PainCheckin).where(PainCheckin.course_id.in_(ids))
-        .order_by(PainCheckin.recorded_at, PainCheckin.id)).all()
+    checkins = _checkins(ids)
     appointments = db.session.scalars(
         sa.select(Appointment)
         .where(Appointment.course_id.in_(ids), Appointment.status.in_(SESSION_STATUSES))
@@ -196,6 +191,12 @@ def load_progress(courses, thresholds=None):
                            by_course["checkins"][course.id],
                            by_course["appointments"][course.id], thresholds)
             for course in courses]
+
+
+def _checkins(course_ids):
+    return db.session.scalars(
+        sa.select(PainCheckin).where(PainCheckin.course_id.in_(course_ids))
+        .order_by(PainCheckin.recorded_at, PainCheckin.id)).all()
 
 
 def _group_by_course(rows):
