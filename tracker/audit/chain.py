@@ -60,14 +60,17 @@ def _values(event):
     return {name: getattr(event, name) for name, _ in schema.APPEND_COLUMNS}
 
 
+#: the call of schema.POSTGRES_APPEND_FUNCTION, built once (every audited page makes it)
+APPEND_CALL = sa.text(
+    "SELECT * FROM audit_append("
+    + ", ".join(f"CAST(:{name} AS {kind})" for name, kind in schema.APPEND_COLUMNS)
+    + ", CAST(:canonical AS text), CAST(:lock_key AS bigint))").bindparams(
+        sa.bindparam("occurred_at", type_=UTCDateTime()),
+        sa.bindparam("details", type_=sa.JSON()))
+
+
 def _append_in_one_call(connection, event):
-    arguments = ", ".join(f"CAST(:{name} AS {kind})" for name, kind in schema.APPEND_COLUMNS)
-    statement = sa.text(
-        f"SELECT * FROM audit_append({arguments}, CAST(:canonical AS text), "
-        "CAST(:lock_key AS bigint))").bindparams(
-            sa.bindparam("occurred_at", type_=UTCDateTime()),
-            sa.bindparam("details", type_=sa.JSON()))
-    row = connection.execute(statement, _values(event) | {
+    row = connection.execute(APPEND_CALL, _values(event) | {
         "canonical": canonical_json(event), "lock_key": ADVISORY_LOCK_KEY}).one()
     event.id, event.previous_hash, event.hash = row
 
